@@ -1,0 +1,35 @@
+/* The exec probe of a check: one run = the check's command, run through
+ * /bin/sh -c as the script user (see spawn.h); exit status 0 is success,
+ * anything else, or the timeout, a failure with a reason. */
+#ifndef VIPD_CHECK_EXEC_H
+#define VIPD_CHECK_EXEC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "config.h"
+#include "loop.h"
+
+struct check_exec;
+
+/* A run ended: ok, or not with a reason ("exit status 1", "timeout",
+ * "killed by signal 9", "fork: ..."). Called exactly once per
+ * check_exec_run, never from inside it. */
+typedef void (*check_exec_done_cb)(void *arg, bool ok, const char *reason);
+
+/* Set up the probe: resolve script_user, apply the root-script safety rule.
+ * NULL with a message in err ("script_user 'vipd' does not exist", ...). */
+struct check_exec *check_exec_new(struct loop *loop, const struct check_config *cfg,
+				  const char *script_user, check_exec_done_cb done, void *arg,
+				  char *err, size_t errlen);
+
+/* Start one run bounded by timeout. Must not be called while busy. */
+void check_exec_run(struct check_exec *x, usec_t timeout);
+
+/* Whether a run is in progress (including a timed-out group being killed). */
+bool check_exec_busy(const struct check_exec *x);
+
+/* Kill a running script's group and free. */
+void check_exec_free(struct check_exec *x);
+
+#endif

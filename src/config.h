@@ -1,0 +1,109 @@
+/* The configuration: a libconfig file parsed and validated into an immutable
+ * struct config. Errors read "file:line: what". */
+#ifndef VIPD_CONFIG_H
+#define VIPD_CONFIG_H
+
+#include <net/if.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "ipaddr.h"
+#include "timeutil.h"
+#include "vrrp_packet.h"
+
+#define CONFIG_NAME_MAX 64
+#define CONFIG_ERR_MAX 512
+
+enum check_type {
+	CHECK_EXEC,
+	CHECK_HTTPS,
+	CHECK_TCP,
+};
+
+struct check_config {
+	char name[CONFIG_NAME_MAX];
+	enum check_type type;
+	char *target;          /* exec: command line; https: URL; tcp: "HOST:PORT" */
+	usec_t interval;
+	usec_t timeout;
+	unsigned rise;
+	unsigned fall;
+	int weight;            /* -254..254; 0 = failure means Fault */
+	bool initial_up;       /* "initial = "up"": start as passing (default: failed until risen) */
+	char *ca_file;         /* https */
+	char *server_name;     /* https: SNI and name to verify */
+	bool insecure;         /* https: skip verification (explicit only) */
+	char *client_cert;     /* https: optional client certificate (PEM) */
+	char *client_key;      /* https: its key (PEM) */
+	int line;              /* where it was defined */
+};
+
+struct instance_config {
+	char name[CONFIG_NAME_MAX];
+	char interface[IF_NAMESIZE];
+	uint8_t vrid;
+	uint8_t priority;
+	uint8_t version;             /* 2 or 3 */
+	uint16_t advert_interval_cs; /* centiseconds (v2: multiple of 100) */
+	bool preempt;
+	usec_t preempt_delay;
+	struct ip_prefix *vips;
+	size_t n_vips;
+	struct ip_addr unicast_source; /* family AF_UNSPEC when unset */
+	struct ip_addr *unicast_peers;
+	size_t n_unicast_peers;
+	enum vrrp_auth_type auth_type;
+	char auth_password[VRRP_V2_AUTH_LEN + 1]; /* PASS: up to 8 bytes */
+	enum vrrp_csum_form v3_checksum; /* v3 IPv4 send form: "pseudo-header" (default) or "message" */
+	unsigned garp_count;     /* announcements per VIP on becoming Master (default 3) */
+	usec_t garp_interval;    /* spacing of that burst (default 0.1 s) */
+	usec_t garp_refresh;     /* re-announce while Master; 0 = never (default) */
+	char **track_checks;     /* names of checks[] */
+	size_t n_track_checks;
+	char **track_interfaces;
+	size_t n_track_interfaces;
+	char *notify;            /* script, or NULL */
+	int line;
+	int interface_line;        /* where "interface" was set */
+	int track_interfaces_line; /* where "track_interfaces" was set (0 if absent) */
+};
+
+struct config {
+	char *file;
+	char router_id[CONFIG_NAME_MAX];
+	char script_user[CONFIG_NAME_MAX]; /* default "vipd" */
+	struct check_config *checks;
+	size_t n_checks;
+	struct instance_config *instances;
+	size_t n_instances;
+};
+
+/* Parse and validate a file. On failure returns NULL and writes
+ * "file:line: what" into err (CONFIG_ERR_MAX bytes). */
+struct config *config_load(const char *path, char *err, size_t errlen);
+
+/* Same, from text in memory; name stands for the file in messages. */
+struct config *config_load_string(const char *text, const char *name, char *err, size_t errlen);
+
+/* Checks that need the running system: every interface named exists.
+ * 0, or -1 with "file:line: what" in err. */
+int config_check_system(const struct config *cfg, char *err, size_t errlen);
+
+/* Print the normalized config: every key, defaults filled in, stable order. */
+void config_print(const struct config *cfg, FILE *out);
+
+/* Find a check by name, or NULL. */
+const struct check_config *config_find_check(const struct config *cfg, const char *name);
+
+/* True if the instance has a VIP of that family (AF_INET or AF_INET6). */
+bool config_instance_has_family(const struct instance_config *inst, sa_family_t family);
+
+/* The config name of a check type: "exec", "https" or "tcp". */
+const char *config_check_type_name(enum check_type type);
+
+/* Free everything config_load allocated; NULL is fine. */
+void config_free(struct config *cfg);
+
+#endif

@@ -1,0 +1,175 @@
+/* The running daemon. */
+#include "daemon.h"
+
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "control.h"
+#include "log.h"
+#include "loop.h"
+#include "netlink.h"
+#include "pidfile.h"
+#include "vrrp_instance.h"
+
+struct daemon {
+	const struct daemon_options *opts;
+	struct config *cfg;
+	struct loop *loop;
+	struct vrrp_instance **instances;
+	size_t n_instances;
+};
+
+static void on_link_changed(void *arg, int ifindex, bool up)
+{
+	struct daemon *d = arg;
+	size_t i;
+
+	log_info("link %d is %s", ifindex, up ? "up" : "down");
+	for (i = 0; i < d->n_instances; i++)
+		vrrp_instance_link_changed(d->instances[i], ifindex, up);
+}
+
+static void on_addr(struct daemon *d, int ifindex, const struct ip_addr *addr, bool added)
+{
+	size_t i;
+
+	for (i = 0; i < d->n_instances; i++)
+		vrrp_instance_addr_changed(d->instances[i], ifindex, addr, added);
+}
+
+static void on_addr_removed(void *arg, int ifindex, const struct ip_addr *addr, uint8_t len)
+{
+	(void)len;
+	on_addr(arg, ifindex, addr, false);
+}
+
+static void on_addr_added(void *arg, int ifindex, const struct ip_addr *addr, uint8_t len)
+{
+	(void)len;
+	on_addr(arg, ifindex, addr, true);
+}
+
+static const struct netlink_monitor_ops monitor_ops = {
+	.link_changed = on_link_changed,
+	.addr_removed = on_addr_removed,
+	.addr_added = on_addr_added,
+};
+
+static void on_stop_signal(void *arg, int signo)
+{
+	struct daemon *d = arg;
+	size_t i;
+
+	log_notice("signal %d: stopping", signo);
+	for (i = 0; i < d->n_instances; i++)
+		vrrp_instance_stop(d->instances[i]);
+	loop_stop(d->loop);
+}
+
+static void on_hup(void *arg, int signo)
+{
+	(void)arg;
+	(void)signo;
+	log_warn("SIGHUP: reload is not supported yet; the running configuration stays");
+}
+
+static int on_control(void *arg, const char *command, FILE *out)
+{
+	struct daemon *d = arg;
+	size_t i;
+
+	if (strcmp(command, "status") != 0)
+		return -1;
+	fprintf(out, "router_id %s\n", d->cfg->router_id);
+	for (i = 0; i < d->n_instances; i++)
+		vrrp_instance_print_status(d->instances[i], out);
+	return 0;
+}
+
+static int daemon_build(struct daemon *d, char *err, size_t errlen)
+{
+	size_t i;
+
+	d->instances = calloc(d->cfg->n_instances, sizeof(*d->instances));
+	if (!d->instances) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	for (i = 0; i < d->cfg->n_instances; i++) {
+		d->instances[i] = vrrp_instance_new(d->loop, &d->cfg->instances[i], err, errlen);
+		if (!d->instances[i])
+			return -1;
+		d->n_instances++;
+	}
+	return 0;
+}
+
+static int daemon_setup(struct daemon *d, char *err, size_t errlen)
+{
+	if (d->opts->pidfile && pidfile_write(d->opts->pidfile, err, errlen) < 0)
+		return -1;
+	d->loop = loop_new();
+	if (!d->loop) {
+		snprintf(err, errlen, "cannot create the event loop");
+		return -1;
+	}
+	if (loop_on_signal(d->loop, SIGTERM, on_stop_signal, d) < 0 ||
+	    loop_on_signal(d->loop, SIGINT, on_stop_signal, d) < 0 ||
+	    loop_on_signal(d->loop, SIGHUP, on_hup, d) < 0) {
+		snprintf(err, errlen, "cannot set up signal handling");
+		return -1;
+	}
+	if (netlink_open(err, errlen) < 0 ||
+	    netlink_monitor_start(d->loop, &monitor_ops, d, err, errlen) < 0)
+		return -1;
+	if (daemon_build(d, err, errlen) < 0)
+		return -1;
+	if (d->opts->control_path &&
+	    control_open(d->loop, d->opts->control_path, on_control, d, err, errlen) < 0)
+		return -1;
+	return 0;
+}
+
+static void daemon_teardown(struct daemon *d)
+{
+	size_t i;
+
+	if (d->loop)
+		control_close(d->loop);
+	for (i = 0; i < d->n_instances; i++)
+		vrrp_instance_free(d->instances[i]);
+	free(d->instances);
+	if (d->loop)
+		netlink_monitor_stop(d->loop);
+	netlink_close();
+	if (d->loop)
+		loop_free(d->loop);
+	if (d->opts->pidfile)
+		pidfile_remove(d->opts->pidfile);
+	config_free(d->cfg);
+}
+
+int daemon_run(const struct daemon_options *opts, struct config *cfg)
+{
+	struct daemon d = { .opts = opts, .cfg = cfg };
+	char err[CONFIG_ERR_MAX];
+	int status = 0;
+	size_t i;
+
+	signal(SIGPIPE, SIG_IGN);
+	if (daemon_setup(&d, err, sizeof(err)) < 0) {
+		log_err("%s", err);
+		status = 1;
+	} else {
+		log_notice("vipd started: %zu instance(s) from %s", d.n_instances,
+			   opts->config_path);
+		for (i = 0; i < d.n_instances; i++)
+			vrrp_instance_start(d.instances[i]);
+		if (loop_run(d.loop) < 0)
+			status = 1;
+		log_notice("vipd stopped");
+	}
+	daemon_teardown(&d);
+	return status;
+}

@@ -1,0 +1,51 @@
+/* A configured instance at run time: one VRRP router per address family of
+ * its VIPs, each binding a state machine to its socket, timers and VIPs, and
+ * carrying out the machine's actions. */
+#ifndef VIPD_VRRP_INSTANCE_H
+#define VIPD_VRRP_INSTANCE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "config.h"
+#include "loop.h"
+#include "vrrp_fsm.h"
+
+struct vrrp_instance;
+
+/* Set up the routers of one instance (sockets, addresses); not started yet.
+ * NULL with a message in err. */
+struct vrrp_instance *vrrp_instance_new(struct loop *loop, const struct instance_config *cfg,
+					char *err, size_t errlen);
+
+/* Remove stale VIPs left by a previous run, then start the state machines. */
+void vrrp_instance_start(struct vrrp_instance *in);
+
+/* Graceful stop: a Master sends priority 0 and removes its VIPs. */
+void vrrp_instance_stop(struct vrrp_instance *in);
+
+void vrrp_instance_free(struct vrrp_instance *in);
+
+/* Netlink events, for every interface (filtered here). */
+void vrrp_instance_link_changed(struct vrrp_instance *in, int ifindex, bool up);
+void vrrp_instance_addr_changed(struct vrrp_instance *in, int ifindex,
+				const struct ip_addr *addr, bool added);
+
+/* A tracked condition outside VRRP changed: effective priority and whether a
+ * weight-0 check or other external fault holds the instance in Fault. */
+void vrrp_instance_set_health(struct vrrp_instance *in, uint8_t effective_priority,
+			      bool external_fault);
+
+/* Called on every state change of one of the instance's routers. */
+typedef void (*vrrp_instance_state_cb)(void *arg, struct vrrp_instance *in, const char *family,
+				       enum vrrp_state from, enum vrrp_state to, uint8_t priority);
+void vrrp_instance_set_state_cb(struct vrrp_instance *in, vrrp_instance_state_cb cb, void *arg);
+
+/* The instance's config. */
+const struct instance_config *vrrp_instance_config(const struct vrrp_instance *in);
+
+/* Write one human-readable status block (state, priority, counters). */
+void vrrp_instance_print_status(const struct vrrp_instance *in, FILE *out);
+
+#endif

@@ -1,0 +1,480 @@
+/* A VRRP router: validates received adverts, feeds the state machine, and
+ * carries out its actions (send, add/remove VIPs, announce). */
+#include "vrrp_router.h"
+
+#include <errno.h>
+#include <stddef.h>
+#include <string.h>
+
+#include "announce.h"
+#include "netlink.h"
+#include "vrrp_socket.h"
+
+static void router_handle(struct vrrp_router *r, const struct vrrp_fsm_event *ev);
+
+const char *vrrp_router_family_name(const struct vrrp_router *r)
+{
+	return r->family == AF_INET ? "IPv4" : "IPv6";
+}
+
+/* ---- sending ------------------------------------------------------------- */
+
+static void router_fill_advert(const struct vrrp_router *r, uint8_t priority,
+			       struct vrrp_advert *adv)
+{
+	size_t i;
+
+	memset(adv, 0, offsetof(struct vrrp_advert, addrs));
+	adv->version = r->cfg->version;
+	adv->type = VRRP_TYPE_ADVERT;
+	adv->vrid = r->cfg->vrid;
+	adv->priority = priority;
+	adv->count = (uint8_t)r->n_vips;
+	adv->interval_cs = r->cfg->advert_interval_cs;
+	adv->family = r->family;
+	adv->csum_form = r->cfg->v3_checksum;
+	if (adv->version == 2)
+		vrrp_packet_set_v2_auth(adv, r->cfg->auth_type, r->cfg->auth_password);
+	for (i = 0; i < r->n_vips; i++)
+		adv->addrs[i] = r->vips[i].addr;
+}
+
+static void router_send_to(struct vrrp_router *r, const struct vrrp_advert *adv,
+			   const struct ip_addr *dst)
+{
+	uint8_t buf[VRRP_MAX_PACKET];
+	char addr[IPADDR_STRLEN];
+	ssize_t len;
+
+	len = vrrp_packet_encode(adv, &r->fsm.cfg.primary, dst, buf, sizeof(buf));
+	if (len < 0) {
+		r->tx_errors++;
+		log_err("%s/%s: cannot encode an advertisement", r->cfg->name,
+			vrrp_router_family_name(r));
+		return;
+	}
+	if (vrrp_socket_send(r->sock, &r->fsm.cfg.primary, dst, buf, (size_t)len) < 0) {
+		r->tx_errors++;
+		if (log_ratelimit_allow(&r->drop_log, time_now()))
+			log_warn("%s/%s: send to %s: %s", r->cfg->name,
+				 vrrp_router_family_name(r), ipaddr_str(dst, addr),
+				 strerror(errno));
+		return;
+	}
+	r->tx_adverts++;
+}
+
+static void router_send_advert(struct vrrp_router *r, uint8_t priority)
+{
+	struct vrrp_advert adv;
+	struct ip_addr group;
+	size_t i;
+
+	if (!r->have_primary)
+		return;
+	router_fill_advert(r, priority, &adv);
+	if (r->n_peers == 0) {
+		vrrp_socket_group(r->family, &group);
+		router_send_to(r, &adv, &group);
+		return;
+	}
+	for (i = 0; i < r->n_peers; i++)
+		if (!ipaddr_equal(&r->peers[i], &r->fsm.cfg.primary))
+			router_send_to(r, &adv, &r->peers[i]);
+}
+
+/* ---- VIPs and announcements ---------------------------------------------- */
+
+static void router_add_vips(struct vrrp_router *r)
+{
+	char err[256];
+	size_t i;
+
+	for (i = 0; i < r->n_vips; i++)
+		if (netlink_vip_add(r->ifindex, &r->vips[i], err, sizeof(err)) < 0)
+			log_err("%s/%s: %s", r->cfg->name, vrrp_router_family_name(r), err);
+}
+
+static void router_del_vips(struct vrrp_router *r)
+{
+	char err[256];
+	size_t i;
+
+	for (i = 0; i < r->n_vips; i++)
+		if (netlink_vip_del(r->ifindex, &r->vips[i], err, sizeof(err)) < 0)
+			log_err("%s/%s: %s", r->cfg->name, vrrp_router_family_name(r), err);
+}
+
+static void router_announce_once(struct vrrp_router *r)
+{
+	uint8_t mac[6];
+	size_t i;
+	int rc;
+
+	if (netlink_link_mac(r->ifindex, mac) < 0)
+		return;
+	for (i = 0; i < r->n_vips; i++) {
+		const struct ip_addr *vip = &r->vips[i].addr;
+
+		if (vip->family == AF_INET)
+			rc = announce_garp(r->ifindex, mac, &vip->u.v4);
+		else
+			rc = announce_unsolicited_na(r->ifindex, mac, &vip->u.v6);
+		if (rc < 0 && log_ratelimit_allow(&r->drop_log, time_now()))
+			log_warn("%s/%s: announce: %s", r->cfg->name,
+				 vrrp_router_family_name(r), strerror(errno));
+	}
+}
+
+static void router_on_announce_timer(void *arg)
+{
+	struct vrrp_router *r = arg;
+
+	if (r->fsm.state != VRRP_STATE_MASTER)
+		return;
+	router_announce_once(r);
+	if (r->announce_left > 0)
+		r->announce_left--;
+	if (r->announce_left > 0)
+		loop_timer_arm(r->loop, &r->announce_timer, time_now() + r->cfg->garp_interval);
+	else if (r->cfg->garp_refresh > 0)
+		loop_timer_arm(r->loop, &r->announce_timer, time_now() + r->cfg->garp_refresh);
+}
+
+static void router_start_announce(struct vrrp_router *r)
+{
+	if (r->cfg->garp_count == 0)
+		return;
+	r->announce_left = r->cfg->garp_count;
+	router_on_announce_timer(r);
+}
+
+/* ---- the state machine's actions ----------------------------------------- */
+
+static void router_do_action(struct vrrp_router *r, const struct vrrp_action *a)
+{
+	switch (a->type) {
+	case VRRP_ACT_SEND_ADVERT:
+		router_send_advert(r, a->priority);
+		break;
+	case VRRP_ACT_ADD_VIPS:
+		router_add_vips(r);
+		break;
+	case VRRP_ACT_DEL_VIPS:
+		loop_timer_cancel(r->loop, &r->announce_timer);
+		router_del_vips(r);
+		break;
+	case VRRP_ACT_ANNOUNCE:
+		router_start_announce(r);
+		break;
+	case VRRP_ACT_STATE:
+		log_notice("%s/%s: %s -> %s (priority %u)", r->cfg->name,
+			   vrrp_router_family_name(r), vrrp_state_name(a->from),
+			   vrrp_state_name(a->to), r->fsm.priority);
+		vrrp_instance_on_state(r->inst, r, a->from, a->to);
+		break;
+	}
+}
+
+static void router_arm_timer(struct vrrp_router *r)
+{
+	usec_t deadline = vrrp_fsm_next_deadline(&r->fsm);
+
+	if (deadline == 0)
+		loop_timer_cancel(r->loop, &r->fsm_timer);
+	else
+		loop_timer_arm(r->loop, &r->fsm_timer, deadline);
+}
+
+static void router_handle(struct vrrp_router *r, const struct vrrp_fsm_event *ev)
+{
+	struct vrrp_actions actions;
+	unsigned i;
+
+	vrrp_fsm_handle(&r->fsm, ev, &actions);
+	for (i = 0; i < actions.count; i++)
+		router_do_action(r, &actions.list[i]);
+	router_arm_timer(r);
+}
+
+static void router_feed(struct vrrp_router *r, enum vrrp_event_type type)
+{
+	struct vrrp_fsm_event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.type = type;
+	ev.now = time_now();
+	router_handle(r, &ev);
+}
+
+static void router_on_fsm_timer(void *arg)
+{
+	router_feed(arg, VRRP_EV_TIMER);
+}
+
+/* ---- receiving ----------------------------------------------------------- */
+
+static void router_drop(struct vrrp_router *r, enum vrrp_drop_reason reason,
+			const struct ip_addr *src)
+{
+	char addr[IPADDR_STRLEN];
+
+	r->drops[reason]++;
+	if (reason == VRRP_DROP_OWN)
+		return;
+	if (log_ratelimit_allow(&r->drop_log, time_now()))
+		log_warn("%s/%s: dropped an advertisement from %s: %s", r->cfg->name,
+			 vrrp_router_family_name(r), ipaddr_str(src, addr),
+			 vrrp_drop_reason_name(reason));
+}
+
+static enum vrrp_drop_reason router_check_v2(const struct vrrp_router *r,
+					     const struct vrrp_advert *adv, bool had_ah)
+{
+	enum vrrp_drop_reason reason;
+
+	if (had_ah != (r->cfg->auth_type == VRRP_AUTH_AH))
+		return VRRP_DROP_AUTH_TYPE;
+	reason = vrrp_packet_check_v2_auth(adv, r->cfg->auth_type, r->cfg->auth_password);
+	if (reason != VRRP_DROP_NONE)
+		return reason;
+	if (adv->interval_cs != r->cfg->advert_interval_cs)
+		return VRRP_DROP_INTERVAL_MISMATCH;
+	return VRRP_DROP_NONE;
+}
+
+static enum vrrp_drop_reason router_validate(const struct vrrp_router *r,
+					     const struct vrrp_rx *rx, struct vrrp_advert *adv)
+{
+	enum vrrp_drop_reason reason;
+
+	if (rx->ttl != VRRP_TTL)
+		return VRRP_DROP_TTL;
+	reason = vrrp_packet_decode(rx->payload, rx->len, &rx->src, &rx->dst, adv);
+	if (reason != VRRP_DROP_NONE)
+		return reason;
+	if (adv->version != r->cfg->version)
+		return VRRP_DROP_VERSION;
+	if (adv->family != r->family)
+		return VRRP_DROP_FAMILY;
+	if (ipaddr_equal(&rx->src, &r->fsm.cfg.primary))
+		return VRRP_DROP_OWN;
+	if (adv->version == 2)
+		return router_check_v2(r, adv, rx->had_ah);
+	return VRRP_DROP_NONE;
+}
+
+static bool router_addrs_match(const struct vrrp_router *r, const struct vrrp_advert *adv)
+{
+	size_t i, j;
+
+	if (adv->count != r->n_vips)
+		return false;
+	for (i = 0; i < adv->count; i++) {
+		for (j = 0; j < r->n_vips; j++)
+			if (ipaddr_equal(&adv->addrs[i], &r->vips[j].addr))
+				break;
+		if (j == r->n_vips)
+			return false;
+	}
+	return true;
+}
+
+static void router_on_rx(void *arg, const struct vrrp_rx *rx)
+{
+	struct vrrp_router *r = arg;
+	struct vrrp_advert adv;
+	struct vrrp_fsm_event ev;
+	enum vrrp_drop_reason reason;
+	char addr[IPADDR_STRLEN];
+
+	reason = router_validate(r, rx, &adv);
+	if (reason != VRRP_DROP_NONE) {
+		router_drop(r, reason, &rx->src);
+		return;
+	}
+	r->rx_accepted++;
+	if (!router_addrs_match(r, &adv) && log_ratelimit_allow(&r->mismatch_log, time_now()))
+		log_warn("%s/%s: advertisement from %s lists other addresses than ours",
+			 r->cfg->name, vrrp_router_family_name(r), ipaddr_str(&rx->src, addr));
+	memset(&ev, 0, sizeof(ev));
+	ev.type = VRRP_EV_ADVERT;
+	ev.now = time_now();
+	ev.adv_priority = adv.priority;
+	ev.adv_interval_cs = adv.interval_cs;
+	ev.adv_src = rx->src;
+	router_handle(r, &ev);
+}
+
+/* ---- life cycle ---------------------------------------------------------- */
+
+static void router_collect(struct vrrp_router *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->cfg->n_vips; i++)
+		if (r->cfg->vips[i].addr.family == r->family)
+			r->vips[r->n_vips++] = r->cfg->vips[i];
+	for (i = 0; i < r->cfg->n_unicast_peers; i++)
+		if (r->cfg->unicast_peers[i].family == r->family)
+			r->peers[r->n_peers++] = r->cfg->unicast_peers[i];
+}
+
+static int router_open_socket(struct vrrp_router *r, char *err, size_t errlen)
+{
+	r->sock = vrrp_socket_get(r->loop, r->ifindex, r->family, err, errlen);
+	if (!r->sock)
+		return -1;
+	if (vrrp_socket_register(r->sock, r->cfg->vrid, router_on_rx, r) < 0) {
+		snprintf(err, errlen, "%s: vrid %u is taken on %s", r->cfg->name, r->cfg->vrid,
+			 r->cfg->interface);
+		r->sock = NULL;
+		return -1;
+	}
+	if (r->n_peers == 0 && vrrp_socket_join_multicast(r->sock) < 0) {
+		snprintf(err, errlen, "%s: cannot join the VRRP multicast group on %s: %s",
+			 r->cfg->name, r->cfg->interface, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int vrrp_router_init(struct vrrp_router *r, struct vrrp_instance *in,
+		     const struct instance_config *cfg, struct loop *loop, int ifindex,
+		     sa_family_t family, char *err, size_t errlen)
+{
+	struct vrrp_fsm_config fc;
+
+	memset(r, 0, sizeof(*r));
+	r->inst = in;
+	r->cfg = cfg;
+	r->loop = loop;
+	r->ifindex = ifindex;
+	r->family = family;
+	r->drop_log = (struct log_ratelimit)LOG_RATELIMIT_INIT;
+	r->mismatch_log = (struct log_ratelimit)LOG_RATELIMIT_INIT;
+	loop_timer_init(&r->fsm_timer, router_on_fsm_timer, r);
+	loop_timer_init(&r->announce_timer, router_on_announce_timer, r);
+	router_collect(r);
+	if (r->n_vips == 0)
+		return 0;
+	memset(&fc, 0, sizeof(fc));
+	fc.version = cfg->version;
+	fc.adver_interval_cs = cfg->advert_interval_cs;
+	fc.preempt = cfg->preempt;
+	fc.preempt_delay = cfg->preempt_delay;
+	vrrp_fsm_init(&r->fsm, &fc, cfg->priority);
+	vrrp_router_refresh_primary(r);
+	return router_open_socket(r, err, errlen);
+}
+
+bool vrrp_router_refresh_primary(struct vrrp_router *r)
+{
+	struct ip_addr primary;
+	char addr[IPADDR_STRLEN];
+
+	if (r->family == AF_INET && r->cfg->unicast_source.family == AF_INET) {
+		primary = r->cfg->unicast_source;
+	} else if (netlink_primary_addr(r->ifindex, r->family, r->vips, r->n_vips,
+					&primary) < 0) {
+		if (r->have_primary)
+			log_warn("%s/%s: %s has no usable %s source address", r->cfg->name,
+				 vrrp_router_family_name(r), r->cfg->interface,
+				 vrrp_router_family_name(r));
+		r->have_primary = false;
+		return false;
+	}
+	if (!r->have_primary || !ipaddr_equal(&primary, &r->fsm.cfg.primary))
+		log_info("%s/%s: source address %s", r->cfg->name, vrrp_router_family_name(r),
+			 ipaddr_str(&primary, addr));
+	r->fsm.cfg.primary = primary;
+	r->have_primary = true;
+	return true;
+}
+
+void vrrp_router_start(struct vrrp_router *r, bool fault)
+{
+	router_del_vips(r);
+	router_feed(r, VRRP_EV_STARTUP);
+	r->fault_wanted = false;
+	vrrp_router_set_fault(r, fault);
+}
+
+void vrrp_router_stop(struct vrrp_router *r)
+{
+	router_feed(r, VRRP_EV_SHUTDOWN);
+	loop_timer_cancel(r->loop, &r->announce_timer);
+}
+
+void vrrp_router_release(struct vrrp_router *r)
+{
+	loop_timer_cancel(r->loop, &r->fsm_timer);
+	loop_timer_cancel(r->loop, &r->announce_timer);
+	if (r->sock)
+		vrrp_socket_unregister(r->sock, r->cfg->vrid);
+	r->sock = NULL;
+}
+
+void vrrp_router_set_fault(struct vrrp_router *r, bool fault)
+{
+	if (fault == r->fault_wanted)
+		return;
+	r->fault_wanted = fault;
+	router_feed(r, fault ? VRRP_EV_FAULT : VRRP_EV_FAULT_CLEAR);
+}
+
+void vrrp_router_set_priority(struct vrrp_router *r, uint8_t priority)
+{
+	struct vrrp_fsm_event ev;
+
+	if (priority == r->fsm.priority)
+		return;
+	memset(&ev, 0, sizeof(ev));
+	ev.type = VRRP_EV_PRIORITY;
+	ev.now = time_now();
+	ev.new_priority = priority;
+	router_handle(r, &ev);
+}
+
+void vrrp_router_addr_removed(struct vrrp_router *r, const struct ip_addr *addr)
+{
+	size_t i;
+
+	if (r->fsm.state != VRRP_STATE_MASTER)
+		return;
+	for (i = 0; i < r->n_vips; i++) {
+		if (!ipaddr_equal(addr, &r->vips[i].addr))
+			continue;
+		log_warn("%s/%s: VIP removed behind our back while Master: restoring it",
+			 r->cfg->name, vrrp_router_family_name(r));
+		r->vip_restores++;
+		router_add_vips(r);
+		router_start_announce(r);
+		return;
+	}
+}
+
+static void print_drops(const struct vrrp_router *r, FILE *out)
+{
+	int reason;
+
+	fprintf(out, "    drops:");
+	for (reason = 1; reason < VRRP_DROP__COUNT; reason++)
+		if (r->drops[reason])
+			fprintf(out, " %s=%llu", vrrp_drop_reason_name(reason),
+				(unsigned long long)r->drops[reason]);
+	fputc('\n', out);
+}
+
+void vrrp_router_print_status(const struct vrrp_router *r, FILE *out)
+{
+	char addr[IPADDR_STRLEN];
+
+	fprintf(out, "  %s: state %s, priority %u, source %s\n", vrrp_router_family_name(r),
+		vrrp_state_name(r->fsm.state), r->fsm.priority,
+		r->have_primary ? ipaddr_str(&r->fsm.cfg.primary, addr) : "(none)");
+	fprintf(out, "    adverts sent %llu, send errors %llu, accepted %llu, VIP restores %llu\n",
+		(unsigned long long)r->tx_adverts, (unsigned long long)r->tx_errors,
+		(unsigned long long)r->rx_accepted, (unsigned long long)r->vip_restores);
+	print_drops(r, out);
+}

@@ -1,0 +1,84 @@
+/* One VRRP router: one instance's VIPs of one address family, its state
+ * machine, socket registration, timers and counters. Internal to
+ * vrrp_instance; vrrp_router.c carries out the state machine's actions. */
+#ifndef VIPD_VRRP_ROUTER_H
+#define VIPD_VRRP_ROUTER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "config.h"
+#include "log.h"
+#include "loop.h"
+#include "vrrp_fsm.h"
+#include "vrrp_packet.h"
+
+struct vrrp_instance;
+
+struct vrrp_router {
+	struct vrrp_instance *inst;
+	const struct instance_config *cfg;
+	struct loop *loop;
+	int ifindex;
+	sa_family_t family;
+	struct ip_prefix vips[VRRP_MAX_ADDRS];
+	size_t n_vips;
+	struct ip_addr peers[VRRP_MAX_ADDRS]; /* unicast peers of this family */
+	size_t n_peers;
+	struct vrrp_fsm fsm;
+	struct vrrp_socket *sock;
+	struct loop_timer fsm_timer;
+	struct loop_timer announce_timer;
+	unsigned announce_left;
+	bool have_primary;
+	bool fault_wanted; /* the fault the instance last asked for */
+	uint64_t rx_accepted;
+	uint64_t tx_adverts;
+	uint64_t tx_errors;
+	uint64_t vip_restores;
+	uint64_t drops[VRRP_DROP__COUNT];
+	struct log_ratelimit drop_log;
+	struct log_ratelimit mismatch_log;
+};
+
+/* Fill in a router for the instance's VIPs of one family; 0 when it has
+ * none (n_vips stays 0), -1 with err when its socket cannot be set up. */
+int vrrp_router_init(struct vrrp_router *r, struct vrrp_instance *in,
+		     const struct instance_config *cfg, struct loop *loop, int ifindex,
+		     sa_family_t family, char *err, size_t errlen);
+
+/* Remove stale VIPs, then feed the Startup event (and Fault if held). */
+void vrrp_router_start(struct vrrp_router *r, bool fault);
+
+/* Feed the Shutdown event: a Master sends priority 0 and drops its VIPs. */
+void vrrp_router_stop(struct vrrp_router *r);
+
+/* Unregister from the socket, cancel timers. */
+void vrrp_router_release(struct vrrp_router *r);
+
+/* Enter or leave Fault. */
+void vrrp_router_set_fault(struct vrrp_router *r, bool fault);
+
+/* The effective priority changed. */
+void vrrp_router_set_priority(struct vrrp_router *r, uint8_t priority);
+
+/* Re-read the interface's primary address (after address events); returns
+ * whether the router has one. */
+bool vrrp_router_refresh_primary(struct vrrp_router *r);
+
+/* An address was removed from our interface: restore it if it is our VIP
+ * and we are Master. */
+void vrrp_router_addr_removed(struct vrrp_router *r, const struct ip_addr *addr);
+
+/* "IPv4" or "IPv6". */
+const char *vrrp_router_family_name(const struct vrrp_router *r);
+
+void vrrp_router_print_status(const struct vrrp_router *r, FILE *out);
+
+
+
+/* Called by a router after each state change (defined in vrrp_instance.c). */
+void vrrp_instance_on_state(struct vrrp_instance *in, struct vrrp_router *r,
+			    enum vrrp_state from, enum vrrp_state to);
+#endif

@@ -1,0 +1,636 @@
+# shellcheck shell=bash
+# Namespace test harness for vipd: sourced by every tests/integration/t_*.sh, by
+# scripts/demo.sh and by tests/bench/failover.sh.
+#
+# The lab: a "switch" namespace holding bridge br0, N master namespaces m1..mN
+# (eth0 = 192.0.2.1N/24 and 2001:db8::1N/64, plus the automatic link-local) and
+# a client namespace cl (192.0.2.200/24, 2001:db8::200/64), each joined to br0
+# by a veth pair created directly between the two namespaces, so nothing ever
+# appears in the host's network namespace. Every master runs a TCP listener on
+# port 6443 that answers its node name, so the client can tell which master
+# holds the VIP.
+#
+# Names: namespaces are "vt<pid>-<short test name>-<node>", unique per run.
+# lab_cleanup (trapped on EXIT, INT and TERM) kills every process in those
+# namespaces by pid, deletes them and removes the run's temp dir.
+#
+# Environment:
+#   VIPD=path        the vipd binary (default: src/vipd of this tree)
+#   KEEPALIVED=path  the keepalived binary (default /usr/sbin/keepalived)
+#   DAEMON=keepalived  harness self-check only: vipd_node starts keepalived
+#                    instead of vipd (says nothing about vipd)
+#   KEEP_LOGS=1      keep the run's temp dir (configs, logs) after the run
+#   VT_REGISTRY=file the runner's list of namespaces to sweep after a test
+
+export LC_ALL=C
+set -u
+
+LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+TOP_DIR=$(cd "$LIB_DIR/../.." && pwd)
+VIPD=${VIPD:-$TOP_DIR/src/vipd}
+case $VIPD in /*) ;; *) VIPD=$PWD/$VIPD ;; esac
+KEEPALIVED=${KEEPALIVED:-/usr/sbin/keepalived}
+DAEMON=${DAEMON:-vipd}
+
+VIP4=192.0.2.100
+VIP6=2001:db8::100
+VRID=51
+PORT=6443
+
+LAB_PREFIX=""          # vt<pid>-<short>
+LAB_DIR=""             # the run's temp dir
+LAB_NS=()              # every namespace made, for cleanup
+LAB_MASTERS=()         # m1 .. mN
+LAB_STARTED=()         # nodes a daemon was started on (for logs)
+LAB_PROBE_PID=""
+
+# ---------------------------------------------------------------- output
+
+# Print a line prefixed with the time since the lab was set up.
+say() { printf '[%6s ms] %s\n' "$(( $(now_ms) - ${LAB_T0:-$(now_ms)} ))" "$*"; }
+
+# Print a measured value: the runner shows these lines for passing tests.
+measured() { printf '  measured: %s\n' "$*"; }
+
+# Print FAIL with a reason, the lab's state and the daemons' logs, exit 1.
+fail()
+{
+	printf 'FAIL: %s\n' "$*"
+	lab_dump_state
+	local n
+	for n in "${LAB_STARTED[@]}"; do log_tail "$n" 40; done
+	exit 1
+}
+
+# assert_eq EXPECTED ACTUAL WHAT: fail unless equal.
+assert_eq()
+{
+	[ "$1" = "$2" ] || fail "${3:-value}: expected '$1', got '$2'"
+}
+
+# assert_le VALUE LIMIT WHAT: fail unless integer VALUE <= LIMIT.
+assert_le()
+{
+	[ "$1" -le "$2" ] || fail "${3:-value}: $1 > limit $2"
+}
+
+# Print the last lines of a node's daemon log.
+log_tail()
+{
+	local f=$LAB_DIR/$1.log
+	[ -f "$f" ] || return 0
+	printf -- '----- log of %s (last %s lines) -----\n' "$1" "${2:-40}"
+	tail -n "${2:-40}" "$f"
+}
+
+# Print which node holds which address, for failure reports.
+lab_dump_state()
+{
+	[ -n "$LAB_PREFIX" ] || return 0
+	local n
+	printf -- '----- lab state -----\n'
+	for n in "${LAB_MASTERS[@]}"; do
+		printf '%s: daemon %s; %s\n' "$n" \
+		    "$(node_alive "$n" && echo running || echo stopped)" \
+		    "$(ip -n "$(ns "$n")" -o addr show dev eth0 2>/dev/null |
+		      awk '{printf "%s ", $4}')"
+	done
+}
+
+# ---------------------------------------------------------------- time
+
+# Milliseconds since the epoch (the clock of date +%s%N).
+now_ms()
+{
+	if [ -n "${EPOCHREALTIME:-}" ]; then
+		local t=${EPOCHREALTIME/./}
+		echo $(( 10#$t / 1000 ))
+	else
+		local t; t=$(date +%s%N)
+		echo $(( t / 1000000 ))
+	fi
+}
+
+# Convert seconds (integer or decimal, e.g. 0.25) to milliseconds.
+to_ms()
+{
+	local s=$1 int frac
+	int=${s%%.*}; frac=
+	[ "$int" != "$s" ] && frac=${s#*.}
+	frac=${frac}000; frac=${frac:0:3}
+	echo $(( 10#${int:-0} * 1000 + 10#$frac ))
+}
+
+# wait_for TIMEOUT_S CMD...: poll CMD every 20 ms until it succeeds (0) or
+# TIMEOUT_S seconds pass (1). CMD's output is discarded.
+wait_for()
+{
+	local end=$(( $(now_ms) + $(to_ms "$1") ))
+	shift
+	while :; do
+		"$@" >/dev/null 2>&1 && return 0
+		[ "$(now_ms)" -ge "$end" ] && return 1
+		sleep 0.02
+	done
+}
+
+# measure_until TIMEOUT_S T0_MS CMD...: wait_for CMD, then print the ms
+# elapsed since T0_MS; returns 1 (printing the elapsed time too) on timeout.
+measure_until()
+{
+	local timeout=$1 t0=$2 rc=0
+	shift 2
+	wait_for "$timeout" "$@" || rc=1
+	echo $(( $(now_ms) - t0 ))
+	return $rc
+}
+
+# stays_for SECONDS CMD...: succeed if CMD keeps succeeding, polled every
+# 50 ms, for SECONDS; fail at the first time it does not.
+stays_for()
+{
+	local end=$(( $(now_ms) + $(to_ms "$1") ))
+	shift
+	while [ "$(now_ms)" -lt "$end" ]; do
+		"$@" >/dev/null 2>&1 || return 1
+		sleep 0.05
+	done
+	return 0
+}
+
+# ---------------------------------------------------------------- lab
+
+# The namespace name of a node (m1.., cl, sw).
+ns() { echo "$LAB_PREFIX-$1"; }
+
+# A master's index from its name: m3 -> 3.
+node_index() { echo "${1#m}"; }
+
+# The IPv4 / IPv6 address of a node.
+node_ip4() { if [ "$1" = cl ]; then echo 192.0.2.200; else echo "192.0.2.1$(node_index "$1")"; fi; }
+node_ip6() { if [ "$1" = cl ]; then echo 2001:db8::200; else echo "2001:db8::1$(node_index "$1")"; fi; }
+
+_lab_short()
+{
+	local s
+	s=$(basename "${0%.sh}")
+	s=${s#t_}
+	s=${s//_/}
+	echo "${LAB_SHORT:-${s:0:8}}"
+}
+
+# Make a namespace with lo up; remember it for cleanup.
+_lab_ns_add()
+{
+	local name; name=$(ns "$1")
+	ip netns add "$name" || fail "cannot create namespace $name"
+	LAB_NS+=("$name")
+	[ -n "${VT_REGISTRY:-}" ] && echo "ns $name" >>"$VT_REGISTRY"
+	ip -n "$name" link set lo up
+}
+
+# Join a node to the bridge: eth0 in the node, NODE on br0 in the switch.
+_lab_join()
+{
+	local node=$1 nsn sw
+	nsn=$(ns "$node"); sw=$(ns sw)
+	ip -n "$nsn" link add eth0 type veth peer name "$node" netns "$sw" ||
+	    fail "cannot create the veth of $node"
+	ip -n "$sw" link set "$node" master br0 up
+	ip -n "$nsn" addr add "$(node_ip4 "$node")/24" dev eth0
+	ip -n "$nsn" addr add "$(node_ip6 "$node")/64" dev eth0 nodad
+	ip -n "$nsn" link set eth0 up
+}
+
+# True when no address of the node is tentative (IPv6 DAD done).
+_lab_dad_done() { ! ip -n "$(ns "$1")" -6 addr show dev eth0 tentative | grep -q inet6; }
+
+# Start the port-6443 listener of a master: it answers the node's name.
+_lab_listener()
+{
+	local node=$1
+	ip netns exec "$(ns "$node")" socat \
+	    TCP6-LISTEN:$PORT,ipv6only=0,fork,reuseaddr SYSTEM:"echo $node" \
+	    </dev/null >/dev/null 2>&1 &
+	echo $! >"$LAB_DIR/$node.listener.pid"
+}
+
+_lab_listening() { ip netns exec "$(ns "$1")" ss -Hltn "sport = :$PORT" | grep -q .; }
+
+# lab_setup N: the switch, N masters m1..mN, the client, the listeners.
+lab_setup()
+{
+	local n=$1 i node
+	[ "$(id -u)" = 0 ] || { echo "SKIP: needs root"; exit 77; }
+	LAB_PREFIX="vt$$-$(_lab_short)"
+	LAB_DIR=$(mktemp -d "/tmp/$LAB_PREFIX.XXXXXX")
+	[ -n "${VT_REGISTRY:-}" ] && echo "dir $LAB_DIR" >>"$VT_REGISTRY"
+	trap lab_cleanup EXIT
+	trap 'exit 130' INT
+	trap 'exit 143' TERM
+	LAB_T0=$(now_ms)
+	_lab_ns_add sw
+	ip netns exec "$(ns sw)" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
+	    net.ipv6.conf.default.disable_ipv6=1
+	ip -n "$(ns sw)" link add br0 type bridge stp_state 0 forward_delay 0 \
+	    mcast_snooping 0 || fail "cannot create the bridge"
+	ip -n "$(ns sw)" link set br0 up
+	for i in $(seq 1 "$n"); do LAB_MASTERS+=("m$i"); done
+	for node in "${LAB_MASTERS[@]}" cl; do
+		_lab_ns_add "$node"
+		_lab_join "$node"
+	done
+	for node in "${LAB_MASTERS[@]}"; do _lab_listener "$node"; done
+	for node in "${LAB_MASTERS[@]}" cl; do
+		wait_for 5 _lab_dad_done "$node" || fail "IPv6 DAD not done on $node"
+	done
+	for node in "${LAB_MASTERS[@]}"; do
+		wait_for 3 _lab_listening "$node" || fail "listener of $node not up"
+	done
+	say "lab $LAB_PREFIX: switch, ${LAB_MASTERS[*]}, client; logs in $LAB_DIR"
+}
+
+# All pids started for a node's daemon: launch pid, pid files, descendants.
+_node_pids()
+{
+	local node=$1 f p
+	for f in "$LAB_DIR/$node.launch.pid" "$LAB_DIR/$node.pid" \
+	    "$LAB_DIR/$node.vrrp.pid"; do
+		[ -s "$f" ] || continue
+		p=$(cat "$f")
+		[ -n "$p" ] && [ -e "/proc/$p" ] && _descendants "$p"
+	done | sort -u
+}
+
+# Print PID's descendants, deepest first, then PID itself.
+_descendants()
+{
+	local c
+	for c in $(pgrep -P "$1" 2>/dev/null); do _descendants "$c"; done
+	echo "$1"
+}
+
+# True if a pid is running (and not a zombie).
+_pid_alive()
+{
+	[ -n "$1" ] && [ -r "/proc/$1/stat" ] || return 1
+	local st; st=$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null)
+	[ -n "$st" ] && [ "$st" != Z ]
+}
+
+# True if the node's daemon (its launch pid) is running.
+node_alive()
+{
+	local f=$LAB_DIR/$1.launch.pid
+	[ -s "$f" ] && _pid_alive "$(cat "$f")"
+}
+
+# lab_cleanup: kill everything in our namespaces, delete them, remove the dir.
+lab_cleanup()
+{
+	local rc=$? n p name
+	trap - EXIT INT TERM
+	probe_stop 2>/dev/null
+	if [ -n "$LAB_DIR" ] && [ -d "$LAB_DIR" ]; then
+		for n in "${LAB_MASTERS[@]}"; do
+			for p in $(_node_pids "$n"); do kill -9 "$p" 2>/dev/null; done
+		done
+	fi
+	for name in "${LAB_NS[@]}"; do
+		for p in $(ip netns pids "$name" 2>/dev/null); do
+			kill -9 "$p" 2>/dev/null
+		done
+	done
+	wait 2>/dev/null
+	for name in "${LAB_NS[@]}"; do ip netns del "$name" 2>/dev/null; done
+	if [ -n "$LAB_DIR" ] && [ -d "$LAB_DIR" ]; then
+		if [ "${KEEP_LOGS:-0}" = 1 ]; then
+			echo "logs kept in $LAB_DIR"
+		else
+			rm -rf "$LAB_DIR"
+		fi
+	fi
+	exit "$rc"
+}
+
+# ---------------------------------------------------------------- daemons
+
+# Start a daemon command in a node's namespace, logs in DIR/NODE.log; waits
+# until READY_FILE exists (or the daemon dies: fail).
+_start_daemon()
+{
+	local node=$1 ready=$2
+	shift 2
+	[ -n "$LAB_DIR" ] || fail "lab_setup first"
+	rm -f "$ready"
+	printf -- '--- %s: %s\n' "$(date +%T.%N)" "$*" >>"$LAB_DIR/$node.log"
+	ip netns exec "$(ns "$node")" "$@" </dev/null >>"$LAB_DIR/$node.log" 2>&1 &
+	echo $! >"$LAB_DIR/$node.launch.pid"
+	LAB_STARTED+=("$node")
+	local i
+	for i in $(seq 1 150); do
+		[ -s "$ready" ] && return 0
+		_pid_alive "$!" || fail "$node: the daemon exited at start"
+		sleep 0.02
+	done
+	say "warning: $node: no pid file $ready after 3 s (daemon still running)"
+}
+
+# start_vipd NODE CONFIGTEXT: run vipd in NODE with that config.
+start_vipd()
+{
+	local node=$1 d=$LAB_DIR
+	[ -x "$VIPD" ] || fail "vipd binary not found: $VIPD (set VIPD=path)"
+	printf '%s\n' "$2" >"$d/$node.conf"
+	echo vipd >"$d/$node.kind"
+	_start_daemon "$node" "$d/$node.pid" "$VIPD" -f "$d/$node.conf" \
+	    --control "$d/$node.sock" --pidfile "$d/$node.pid" --log stderr -v
+}
+
+# start_keepalived NODE CONFIGTEXT: run keepalived (VRRP only, foreground,
+# its own pid files, console log) in NODE with that config.
+start_keepalived()
+{
+	local node=$1 d=$LAB_DIR
+	[ -x "$KEEPALIVED" ] || fail "keepalived not found: $KEEPALIVED"
+	printf '%s\n' "$2" >"$d/$node.conf"
+	echo keepalived >"$d/$node.kind"
+	_start_daemon "$node" "$d/$node.vrrp.pid" "$KEEPALIVED" -n -l -D -G \
+	    --vrrp -f "$d/$node.conf" -p "$d/$node.pid" -r "$d/$node.vrrp.pid" \
+	    -i "$LAB_PREFIX-$node"
+}
+
+# vipd_node NODE [OPTIONS]: start vipd with vipd_conf NODE OPTIONS
+# (keepalived with ka_conf instead when DAEMON=keepalived: harness self-check).
+vipd_node()
+{
+	local node=$1
+	shift
+	if [ "$DAEMON" = keepalived ]; then
+		start_keepalived "$node" "$(ka_conf "$node" "$@")"
+	else
+		start_vipd "$node" "$(vipd_conf "$node" "$@")"
+	fi
+}
+
+# ka_node NODE [OPTIONS]: start keepalived with ka_conf NODE OPTIONS.
+ka_node()
+{
+	local node=$1
+	shift
+	start_keepalived "$node" "$(ka_conf "$node" "$@")"
+}
+
+# stop_node NODE [TIMEOUT_S]: SIGTERM and wait for the exit (default 10 s).
+# Returns 0 when it exited; its exit status is in DIR/NODE.rc.
+stop_node()
+{
+	local node=$1 pid rc
+	pid=$(cat "$LAB_DIR/$node.launch.pid" 2>/dev/null) || return 1
+	kill -TERM "$pid" 2>/dev/null
+	wait_for "${2:-10}" eval '! _pid_alive '"$pid" || return 1
+	wait "$pid" 2>/dev/null
+	rc=$?
+	echo "$rc" >"$LAB_DIR/$node.rc"
+	return 0
+}
+
+# kill_node NODE: a crash: cut its link (bridge side down), then kill -9 the
+# daemon and its children (children first, so none is told of a parent's death).
+kill_node()
+{
+	local node=$1 pids p
+	link_down "$node"
+	pids=$(_node_pids "$node")
+	for p in $pids; do kill -9 "$p" 2>/dev/null; done
+	for p in $pids; do wait "$p" 2>/dev/null; done
+	return 0
+}
+
+# link_down NODE / link_up NODE: the node's veth on the bridge side; link_up
+# waits until IPv6 DAD has finished again on the node.
+link_down() { ip -n "$(ns sw)" link set "$1" down; }
+link_up()
+{
+	ip -n "$(ns sw)" link set "$1" up
+	wait_for 5 _lab_dad_done "$1"
+}
+
+# ---------------------------------------------------------------- configs
+
+# Options of vipd_conf and ka_conf:
+#   -p PRIO  (100)   -i INTERVAL_S (1)   -V VERSION (3)   -r VRID (51)
+#   -a VIP/PREFIX    (repeatable; default 192.0.2.100/24)
+#   -P               preempt off
+#   -d SECONDS       preempt_delay
+#   -A PASSWORD      v2 PASS authentication
+#   -u               unicast: source = own address, peers = the other masters
+#   -x TEXT          extra text inside the instance
+_conf_opts()
+{
+	C_PRIO=100; C_INT=1; C_VER=3; C_VRID=$VRID; C_VIPS=(); C_PREEMPT=1
+	C_DELAY=""; C_PASS=""; C_UNICAST=0; C_EXTRA=""
+	local OPTIND=1 o
+	while getopts "p:i:V:r:a:Pd:A:ux:" o; do
+		case $o in
+		p) C_PRIO=$OPTARG ;; i) C_INT=$OPTARG ;; V) C_VER=$OPTARG ;;
+		r) C_VRID=$OPTARG ;; a) C_VIPS+=("$OPTARG") ;; P) C_PREEMPT=0 ;;
+		d) C_DELAY=$OPTARG ;; A) C_PASS=$OPTARG ;; u) C_UNICAST=1 ;;
+		x) C_EXTRA=$OPTARG ;; *) fail "bad config option -$o" ;;
+		esac
+	done
+	[ ${#C_VIPS[@]} -gt 0 ] || C_VIPS=("$VIP4/24")
+}
+
+# The other masters of the lab (unicast peers of NODE).
+_peers_of()
+{
+	local n
+	for n in "${LAB_MASTERS[@]}"; do [ "$n" != "$1" ] && echo "$n"; done
+}
+
+# Print a libconfig quoted list: ["a", "b"].
+_cfg_list()
+{
+	local out="" x
+	for x in "$@"; do out="$out${out:+, }\"$x\""; done
+	echo "[ $out ]"
+}
+
+# vipd_conf NODE [OPTIONS]: print a vipd config for NODE.
+vipd_conf()
+{
+	local node=$1 peers=()
+	shift
+	_conf_opts "$@"
+	local n
+	for n in $(_peers_of "$node"); do peers+=("$(node_ip4 "$n")"); done
+	cat <<EOF
+vipd: { router_id = "$node"; script_user = "root"; };
+instances = (
+  { name = "vi_$C_VRID"; interface = "eth0"; vrid = $C_VRID; priority = $C_PRIO;
+    version = $C_VER; advert_interval = $C_INT;
+    preempt = $([ "$C_PREEMPT" = 1 ] && echo true || echo false);
+    vips = $(_cfg_list "${C_VIPS[@]}");
+EOF
+	[ -n "$C_DELAY" ] && echo "    preempt_delay = $C_DELAY;"
+	[ -n "$C_PASS" ] &&
+	    echo "    auth = { type = \"pass\"; password = \"$C_PASS\"; };"
+	if [ "$C_UNICAST" = 1 ]; then
+		echo "    unicast_source = \"$(node_ip4 "$node")\";"
+		echo "    unicast_peers = $(_cfg_list "${peers[@]}");"
+	fi
+	[ -n "$C_EXTRA" ] && echo "    $C_EXTRA"
+	echo "  }"
+	echo ");"
+}
+
+# ka_conf NODE [OPTIONS]: print the equivalent keepalived config for NODE.
+ka_conf()
+{
+	local node=$1 n v
+	shift
+	_conf_opts "$@"
+	cat <<EOF
+global_defs {
+  router_id $node
+  script_user root
+  enable_script_security
+}
+vrrp_instance VI_$C_VRID {
+  state BACKUP
+  interface eth0
+  version $C_VER
+  virtual_router_id $C_VRID
+  priority $C_PRIO
+  advert_int $C_INT
+EOF
+	[ "$C_PREEMPT" = 0 ] && echo "  nopreempt"
+	[ -n "$C_DELAY" ] && echo "  preempt_delay $C_DELAY"
+	[ -n "$C_PASS" ] &&
+	    printf '  authentication {\n    auth_type PASS\n    auth_pass %s\n  }\n' "$C_PASS"
+	if [ "$C_UNICAST" = 1 ]; then
+		echo "  unicast_src_ip $(node_ip4 "$node")"
+		echo "  unicast_peer {"
+		for n in $(_peers_of "$node"); do echo "    $(node_ip4 "$n")"; done
+		echo "  }"
+	fi
+	[ -n "$C_EXTRA" ] && echo "  $C_EXTRA"
+	echo "  virtual_ipaddress {"
+	for v in "${C_VIPS[@]}"; do echo "    $v dev eth0"; done
+	echo "  }"
+	echo "}"
+}
+
+# ---------------------------------------------------------------- VIP checks
+
+# vip_on NODE VIP: true if NODE has VIP on its eth0.
+vip_on()
+{
+	ip -n "$(ns "$1")" -o addr show dev eth0 2>/dev/null | grep -qF " $2/"
+}
+
+# vip_holder VIP: print the node holding VIP, "none", or the holders' list.
+vip_holder()
+{
+	local n out=""
+	for n in "${LAB_MASTERS[@]}"; do
+		vip_on "$n" "$1" && out="$out${out:+ }$n"
+	done
+	echo "${out:-none}"
+}
+
+# holder_is VIP NODE: true if NODE is the one and only holder of VIP.
+holder_is() { [ "$(vip_holder "$1")" = "$2" ]; }
+
+# holder_not VIP NODE: true if exactly one node holds VIP and it is not NODE.
+holder_not()
+{
+	local h; h=$(vip_holder "$1")
+	[ "$h" != none ] && [ "$h" != "$2" ] && [ "${h// /}" = "$h" ]
+}
+
+# vip_absent VIP NODE: true if NODE does not hold VIP.
+vip_absent() { ! vip_on "$2" "$1"; }
+
+# ---------------------------------------------------------------- client
+
+# The socat address of VIP:6443 (TCP or TCP6).
+_tcp_addr()
+{
+	case $1 in *:*) echo "TCP6:[$1]:$PORT" ;; *) echo "TCP4:$1:$PORT" ;; esac
+}
+
+# client_reaches VIP [TIMEOUT_S]: connect from the client to VIP:6443 and
+# print the name of the master that answered; 0 if one did.
+client_reaches()
+{
+	local out
+	out=$(ip netns exec "$(ns cl)" socat -T1 - \
+	    "$(_tcp_addr "$1"),connect-timeout=${2:-1}" </dev/null 2>/dev/null)
+	[ -n "$out" ] || return 1
+	echo "$out"
+}
+
+# client_gets VIP NODE: true if the client's connection is answered by NODE.
+client_gets() { [ "$(client_reaches "$1" 0.3)" = "$2" ]; }
+
+# client_ping VIP: one ping (v4 or v6) from the client.
+client_ping() { ip netns exec "$(ns cl)" ping -q -c1 -W1 "$1" >/dev/null 2>&1; }
+
+# probe_start VIP [PERIOD_MS] [MAX_S]: in the background, every PERIOD_MS
+# (default 20) try a connection to VIP:6443 from the client (timeout 0.2 s)
+# and log "start_ms end_ms node" for each answer; stops after MAX_S (60).
+probe_start()
+{
+	local addr period=${2:-20} max=${3:-60}
+	addr="$(_tcp_addr "$1"),connect-timeout=0.2"
+	: >"$LAB_DIR/probe.log"
+	ip netns exec "$(ns cl)" bash -c '
+		ms() { local t=${EPOCHREALTIME/./}; echo $(( 10#$t / 1000 )); }
+		end=$(( $(ms) + $3 * 1000 ))
+		p=$(printf "0.%03d" "$2")
+		while s=$(ms); [ "$s" -lt "$end" ]; do
+			{ a=$(socat -T1 - "$1" </dev/null 2>/dev/null)
+			  [ -n "$a" ] && echo "$s $(ms) $a"; } >>"$4" &
+			sleep "$p"
+		done
+		wait' probe "$addr" "$period" "$max" "$LAB_DIR/probe.log" \
+	    </dev/null >/dev/null 2>&1 &
+	LAB_PROBE_PID=$!
+}
+
+# probe_stop: stop the background prober.
+probe_stop()
+{
+	[ -n "$LAB_PROBE_PID" ] || return 0
+	local p
+	for p in $(_descendants "$LAB_PROBE_PID"); do kill "$p" 2>/dev/null; done
+	wait "$LAB_PROBE_PID" 2>/dev/null
+	LAB_PROBE_PID=""
+}
+
+# probe_outage T0_MS OLD: print the client-visible outage of a failover that
+# began at T0_MS away from master OLD: the end of the first answer from
+# another master after T0, minus max(T0, end of OLD's last answer before it).
+# Returns 1 (printing nothing) if no other master answered.
+probe_outage()
+{
+	sort -n "$LAB_DIR/probe.log" | awk -v t0="$1" -v old="$2" '
+		{ s[NR] = $1; e[NR] = $2; who[NR] = $3 }
+		$1 >= t0 && $3 != old && (first == "" || $2 < first) { first = $2 }
+		END {
+			if (first == "") exit 1
+			from = t0
+			for (i = 1; i <= NR; i++)
+				if (who[i] == old && e[i] > from && e[i] <= first)
+					from = e[i]
+			print first - from
+		}'
+}
+
+# probe_first_answer T0_MS: the master that answered first after T0_MS.
+probe_first_answer()
+{
+	sort -n "$LAB_DIR/probe.log" | awk -v t0="$1" '$1 >= t0 { print $3; exit }'
+}

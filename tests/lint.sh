@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Static analysis of src/: cppcheck and clang-tidy must stay quiet.
+set -u
+cd "$(dirname "$0")/.."
+rc=0
+if cppcheck --enable=warning,performance,portability --error-exitcode=1 --inline-suppr -q \
+	--std=c11 -D__linux__ -Isrc src/*.c 2>&1; then
+	echo "PASS cppcheck"
+else
+	echo "FAIL cppcheck"
+	rc=1
+fi
+flags="-std=gnu11 -Isrc -DPACKAGE_VERSION=\"lint\" $(pkg-config --cflags libnl-route-3.0 libmnl libconfig openssl)"
+checks='-*,clang-analyzer-*,bugprone-*,-bugprone-easily-swappable-parameters,-bugprone-reserved-identifier,-bugprone-narrowing-conversions,-clang-analyzer-security.insecureAPI.DeprecatedOrUnsafeBufferHandling,-clang-analyzer-security.insecureAPI.strcpy'
+out=$(clang-tidy --quiet -checks="$checks" --warnings-as-errors='*' src/*.c -- $flags 2>&1)
+if [ $? -eq 0 ]; then
+	echo "PASS clang-tidy"
+else
+	echo "$out" | grep -E 'warning|error' | head -40
+	echo "FAIL clang-tidy"
+	rc=1
+fi
+exit $rc
