@@ -1,10 +1,12 @@
-/* The configuration: parse a libconfig file, validate every key, print it back. */
+/* The configuration: parse a libconfig file, validate every key, print it back.
+ * Each group (vipd, a check, an instance) is described by a table of keys: the
+ * table gives the allowed names, types, ranges, defaults and the print order. */
 #include "config.h"
 
 #include <errno.h>
 #include <libconfig.h>
-#include <math.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -20,26 +22,52 @@ struct loader {
 	struct config *cfg;
 };
 
-static const char *const top_keys[] = { "vipd", "checks", "instances", NULL };
-static const char *const vipd_keys[] = { "router_id", "script_user", NULL };
-static const char *const check_keys[] = {
-	"name", "type", "target", "interval", "timeout", "rise", "fall", "weight",
-	"initial", "ca_file", "server_name", "insecure", "client_cert", "client_key", NULL
+enum key_kind {
+	K_INT,    /* integer in min..max, stored by size */
+	K_SECS,   /* duration (int or float seconds) as usec_t */
+	K_BOOL,
+	K_STR,    /* heap string; "" means unset (NULL) */
+	K_BUF,    /* non-empty string into a fixed buffer */
+	K_CHOICE, /* one of words[], stored as its index */
+	K_STRV,   /* list of strings into char ** plus a size_t count at aux */
+	K_CUSTOM, /* parse() and print() do the work */
 };
-static const char *const https_keys[] = {
-	"ca_file", "server_name", "insecure", "client_cert", "client_key", NULL
+
+#define F_REQ 1u      /* required */
+#define F_POSITIVE 2u /* K_SECS: greater than 0 */
+#define F_HTTPS 4u    /* checks: https only */
+
+typedef int (*string_check_fn)(struct loader *ld, const config_setting_t *s, const char *text);
+
+struct key {
+	const char *name;
+	enum key_kind kind;
+	unsigned flags;
+	size_t off, size, aux;
+	long long min, max, def;
+	const char *const *words;
+	const char *sdef;
+	string_check_fn check;
+	int (*parse)(struct loader *ld, const config_setting_t *s, void *obj); /* s may be NULL */
+	void (*print)(FILE *out, const void *obj);                             /* the value only */
 };
-static const char *const instance_keys[] = {
-	"name", "interface", "vrid", "priority", "version", "advert_interval", "preempt",
-	"preempt_delay", "vips", "unicast_source", "unicast_peers", "auth", "checksum",
-	"garp_count", "garp_interval", "garp_refresh", "track_checks", "track_interfaces",
-	"notify", NULL
+
+#define AT(T, f) .off = offsetof(T, f), .size = sizeof(((T *)0)->f)
+
+struct group_spec {
+	const char *what; /* "check", "instance", "'vipd'" */
+	const struct key *keys;
+	bool named;       /* keys[0] is the name, parsed first for messages */
+	int (*post)(struct loader *ld, const config_setting_t *g, void *obj);
+	bool (*shows)(const void *obj, const struct key *k);
 };
-static const char *const auth_keys[] = { "type", "password", NULL };
+
 static const char *const check_types[] = { "exec", "https", "tcp", NULL };
 static const char *const initial_states[] = { "failed", "up", NULL };
 static const char *const auth_types[] = { "none", "pass", "ah", NULL };
 static const char *const csum_forms[] = { "pseudo-header", "message", NULL };
+
+/* ---- messages and typed access ---- */
 
 static int setting_line(const config_setting_t *s)
 {
@@ -56,8 +84,6 @@ fail(struct loader *ld, const config_setting_t *s, const char *fmt, ...)
 	const char *file = s ? config_setting_source_file(s) : NULL;
 	va_list ap;
 
-	if (!ld->err || ld->errlen == 0)
-		return -1;
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
@@ -79,37 +105,18 @@ static char *dup_or_fail(struct loader *ld, const char *text)
 	return copy;
 }
 
-static bool in_list(const char *const *list, const char *name)
+static void *calloc_or_fail(struct loader *ld, size_t n, size_t size)
 {
-	for (; *list; list++)
-		if (strcmp(*list, name) == 0)
-			return true;
-	return false;
+	void *p = calloc(n ? n : 1, size);
+
+	if (!p)
+		fail(ld, NULL, "out of memory");
+	return p;
 }
 
-/* Every member of the group must be in the allowed list. */
-static int check_unknown(struct loader *ld, const config_setting_t *g,
-			 const char *const *allowed, const char *where)
+static const config_setting_t *elem(const config_setting_t *list, int i)
 {
-	int i, n = config_setting_length(g);
-
-	for (i = 0; i < n; i++) {
-		const config_setting_t *s = config_setting_get_elem(g, (unsigned)i);
-
-		if (!in_list(allowed, config_setting_name(s)))
-			return fail(ld, s, "unknown key '%s' %s", config_setting_name(s), where);
-	}
-	return 0;
-}
-
-static const config_setting_t *require(struct loader *ld, const config_setting_t *g,
-				       const char *key, const char *where)
-{
-	const config_setting_t *s = config_setting_get_member(g, key);
-
-	if (!s)
-		fail(ld, g, "missing '%s' %s", key, where);
-	return s;
+	return config_setting_get_elem(list, (unsigned)i);
 }
 
 static bool is_int(const config_setting_t *s)
@@ -119,33 +126,11 @@ static bool is_int(const config_setting_t *s)
 	return t == CONFIG_TYPE_INT || t == CONFIG_TYPE_INT64;
 }
 
-/* An integer in min..max; *val keeps its default when the key is absent. */
-static int get_int(struct loader *ld, const config_setting_t *g, const char *key,
-		   long long min, long long max, long long *val)
+static int get_secs(struct loader *ld, const config_setting_t *s, bool positive, usec_t *val)
 {
-	const config_setting_t *s = config_setting_get_member(g, key);
-	long long v;
-
-	if (!s)
-		return 0;
-	if (!is_int(s))
-		return fail(ld, s, "'%s' must be an integer", key);
-	v = config_setting_get_int64(s);
-	if (v < min || v > max)
-		return fail(ld, s, "%s %lld out of range %lld..%lld", key, v, min, max);
-	*val = v;
-	return 0;
-}
-
-/* Seconds (integer or float), 0..DURATION_MAX_SEC, as microseconds. */
-static int get_duration(struct loader *ld, const config_setting_t *g, const char *key,
-			bool positive, usec_t *val)
-{
-	const config_setting_t *s = config_setting_get_member(g, key);
+	const char *key = config_setting_name(s);
 	double sec;
 
-	if (!s)
-		return 0;
 	if (is_int(s))
 		sec = (double)config_setting_get_int64(s);
 	else if (config_setting_type(s) == CONFIG_TYPE_FLOAT)
@@ -162,18 +147,7 @@ static int get_duration(struct loader *ld, const config_setting_t *g, const char
 	return 0;
 }
 
-static int get_bool(struct loader *ld, const config_setting_t *g, const char *key, bool *val)
-{
-	const config_setting_t *s = config_setting_get_member(g, key);
-
-	if (!s)
-		return 0;
-	if (config_setting_type(s) != CONFIG_TYPE_BOOL)
-		return fail(ld, s, "'%s' must be true or false", key);
-	*val = config_setting_get_bool(s) != 0;
-	return 0;
-}
-
+/* A string without control characters. */
 static int check_string(struct loader *ld, const config_setting_t *s, const char *key)
 {
 	const unsigned char *p;
@@ -186,64 +160,31 @@ static int check_string(struct loader *ld, const config_setting_t *s, const char
 	return 0;
 }
 
-/* A string; *val keeps its default when the key is absent. */
-static int get_str(struct loader *ld, const config_setting_t *g, const char *key,
-		   const char **val)
+/* A list or array whose entries are all strings. */
+static int check_strlist(struct loader *ld, const config_setting_t *s)
 {
-	const config_setting_t *s = config_setting_get_member(g, key);
+	const char *key = config_setting_name(s);
+	int i, n;
 
-	if (!s)
-		return 0;
-	if (check_string(ld, s, key) < 0)
-		return -1;
-	*val = config_setting_get_string(s);
+	if (!config_setting_is_list(s) && !config_setting_is_array(s))
+		return fail(ld, s, "'%s' must be a list of strings", key);
+	n = config_setting_length(s);
+	for (i = 0; i < n; i++) {
+		if (config_setting_type(elem(s, i)) != CONFIG_TYPE_STRING)
+			return fail(ld, elem(s, i), "'%s' must be a list of strings", key);
+		if (check_string(ld, elem(s, i), key) < 0)
+			return -1;
+	}
 	return 0;
 }
 
-/* An optional string copied to the heap; "" leaves it NULL. */
-static int get_str_dup(struct loader *ld, const config_setting_t *g, const char *key, char **val)
+static int get_choice(struct loader *ld, const config_setting_t *s, const char *const *words,
+		      long long *idx)
 {
-	const char *text = "";
-
-	if (get_str(ld, g, key, &text) < 0)
-		return -1;
-	if (*text == '\0')
-		return 0;
-	*val = dup_or_fail(ld, text);
-	return *val ? 0 : -1;
-}
-
-/* A non-empty string copied into buf (size bytes). */
-static int get_str_buf(struct loader *ld, const config_setting_t *g, const char *key,
-		       char *buf, size_t size)
-{
-	const config_setting_t *s = config_setting_get_member(g, key);
-	const char *text;
-
-	if (!s)
-		return 0;
-	if (check_string(ld, s, key) < 0)
-		return -1;
-	text = config_setting_get_string(s);
-	if (*text == '\0')
-		return fail(ld, s, "'%s' must not be empty", key);
-	if (strlen(text) >= size)
-		return fail(ld, s, "'%s' is too long (max %zu characters)", key, size - 1);
-	strcpy(buf, text);
-	return 0;
-}
-
-/* One of a fixed set of words; *idx keeps its default when absent. */
-static int get_choice(struct loader *ld, const config_setting_t *g, const char *key,
-		      const char *const *words, int *idx)
-{
-	const config_setting_t *s = config_setting_get_member(g, key);
+	const char *key = config_setting_name(s), *text;
 	char list[128] = "";
-	const char *text;
 	int i;
 
-	if (!s)
-		return 0;
 	if (check_string(ld, s, key) < 0)
 		return -1;
 	text = config_setting_get_string(s);
@@ -258,48 +199,16 @@ static int get_choice(struct loader *ld, const config_setting_t *g, const char *
 	return fail(ld, s, "%s '%s' must be one of: %s", key, text, list);
 }
 
-/* A list or array of strings, or NULL when absent. */
-static int get_strlist(struct loader *ld, const config_setting_t *g, const char *key,
-		       const config_setting_t **out)
-{
-	const config_setting_t *s = config_setting_get_member(g, key);
-	int i, n;
+/* ---- string checks ---- */
 
-	*out = NULL;
-	if (!s)
-		return 0;
-	if (!config_setting_is_list(s) && !config_setting_is_array(s))
-		return fail(ld, s, "'%s' must be a list of strings", key);
-	n = config_setting_length(s);
-	for (i = 0; i < n; i++) {
-		const config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
-
-		if (config_setting_type(e) != CONFIG_TYPE_STRING)
-			return fail(ld, e, "'%s' must be a list of strings", key);
-		if (check_string(ld, e, key) < 0)
-			return -1;
-	}
-	*out = s;
-	return 0;
-}
-
-static const char *elem_str(const config_setting_t *list, int i)
-{
-	return config_setting_get_string(config_setting_get_elem(list, (unsigned)i));
-}
-
-static int check_name(struct loader *ld, const config_setting_t *g, const char *what, char *name)
+static int check_name(struct loader *ld, const config_setting_t *s, const char *name)
 {
 	const char *p;
 
-	if (!require(ld, g, "name", what) ||
-	    get_str_buf(ld, g, "name", name, CONFIG_NAME_MAX) < 0)
-		return -1;
 	for (p = name; *p; p++)
 		if (!(*p >= 'a' && *p <= 'z') && !(*p >= 'A' && *p <= 'Z') &&
 		    !(*p >= '0' && *p <= '9') && !strchr("_-.", *p))
-			return fail(ld, config_setting_get_member(g, "name"),
-				    "name '%s' may only hold letters, digits, '_', '-' and '.'",
+			return fail(ld, s, "name '%s' may only hold letters, digits, '_', '-' and '.'",
 				    name);
 	return 0;
 }
@@ -315,26 +224,198 @@ static int check_ifname(struct loader *ld, const config_setting_t *s, const char
 	return 0;
 }
 
-/* ---- the vipd group ---- */
-
-static int parse_vipd(struct loader *ld, const config_setting_t *root)
+static int check_known(struct loader *ld, const config_setting_t *s, const char *name)
 {
-	const config_setting_t *g = config_setting_get_member(root, "vipd");
-	struct config *cfg = ld->cfg;
-
-	if (gethostname(cfg->router_id, sizeof(cfg->router_id)) < 0 || !cfg->router_id[0])
-		strcpy(cfg->router_id, "vipd");
-	cfg->router_id[sizeof(cfg->router_id) - 1] = '\0';
-	strcpy(cfg->script_user, "vipd");
-	if (!g)
-		return 0;
-	if (!config_setting_is_group(g))
-		return fail(ld, g, "'vipd' must be a group");
-	if (check_unknown(ld, g, vipd_keys, "in 'vipd'") < 0 ||
-	    get_str_buf(ld, g, "router_id", cfg->router_id, sizeof(cfg->router_id)) < 0 ||
-	    get_str_buf(ld, g, "script_user", cfg->script_user, sizeof(cfg->script_user)) < 0)
-		return -1;
+	if (!config_find_check(ld->cfg, name))
+		return fail(ld, s, "unknown check '%s'", name);
 	return 0;
+}
+
+/* ---- storing and loading table fields ---- */
+
+static void store_int(void *obj, const struct key *k, long long v)
+{
+	char *p = (char *)obj + k->off;
+
+	if (k->kind == K_BOOL)
+		*(bool *)p = v != 0;
+	else if (k->size == 1)
+		*(uint8_t *)p = (uint8_t)v;
+	else if (k->size == 2)
+		*(uint16_t *)p = (uint16_t)v;
+	else if (k->size == 4)
+		*(int32_t *)p = (int32_t)v;
+	else
+		*(int64_t *)p = v;
+}
+
+static long long load_int(const void *obj, const struct key *k)
+{
+	const char *p = (const char *)obj + k->off;
+
+	if (k->kind == K_BOOL)
+		return *(const bool *)p;
+	if (k->size == 1)
+		return *(const uint8_t *)p;
+	if (k->size == 2)
+		return *(const uint16_t *)p;
+	if (k->size == 4)
+		return k->min < 0 ? (long long)*(const int32_t *)p : (long long)*(const uint32_t *)p;
+	return *(const int64_t *)p;
+}
+
+static int parse_int(struct loader *ld, const config_setting_t *s, const struct key *k, void *obj)
+{
+	long long v;
+
+	if (!is_int(s))
+		return fail(ld, s, "'%s' must be an integer", k->name);
+	v = config_setting_get_int64(s);
+	if (v < k->min || v > k->max)
+		return fail(ld, s, "%s %lld out of range %lld..%lld", k->name, v, k->min, k->max);
+	store_int(obj, k, v);
+	return 0;
+}
+
+static int parse_buf(struct loader *ld, const config_setting_t *s, const struct key *k, void *obj)
+{
+	const char *text;
+
+	if (check_string(ld, s, k->name) < 0)
+		return -1;
+	text = config_setting_get_string(s);
+	if (*text == '\0')
+		return fail(ld, s, "'%s' must not be empty", k->name);
+	if (k->check && k->check(ld, s, text) < 0)
+		return -1;
+	if (strlen(text) >= k->size)
+		return fail(ld, s, "'%s' is too long (max %zu characters)", k->name, k->size - 1);
+	strcpy((char *)obj + k->off, text);
+	return 0;
+}
+
+static int parse_str(struct loader *ld, const config_setting_t *s, const struct key *k, void *obj)
+{
+	char **dst = (char **)((char *)obj + k->off);
+
+	if (check_string(ld, s, k->name) < 0)
+		return -1;
+	if (config_setting_get_string(s)[0] == '\0')
+		return 0;
+	*dst = dup_or_fail(ld, config_setting_get_string(s));
+	return *dst ? 0 : -1;
+}
+
+/* Copy a string list, checking each entry and refusing duplicates. */
+static int parse_strv(struct loader *ld, const config_setting_t *s, const struct key *k, void *obj)
+{
+	char ***out = (char ***)((char *)obj + k->off);
+	size_t *n = (size_t *)((char *)obj + k->aux), j;
+	int i, len;
+
+	if (check_strlist(ld, s) < 0)
+		return -1;
+	len = config_setting_length(s);
+	if (len == 0)
+		return 0;
+	if (!(*out = calloc_or_fail(ld, (size_t)len, sizeof(char *))))
+		return -1;
+	for (i = 0; i < len; i++) {
+		const char *name = config_setting_get_string(elem(s, i));
+
+		if (k->check && k->check(ld, elem(s, i), name) < 0)
+			return -1;
+		for (j = 0; j < *n; j++)
+			if (strcmp((*out)[j], name) == 0)
+				return fail(ld, elem(s, i), "duplicate '%s' in '%s'", name, k->name);
+		if (!((*out)[*n] = dup_or_fail(ld, name)))
+			return -1;
+		(*n)++;
+	}
+	return 0;
+}
+
+static void set_default(const struct key *k, void *obj)
+{
+	if (k->kind == K_BUF && k->sdef)
+		strcpy((char *)obj + k->off, k->sdef);
+	else if (k->kind == K_INT || k->kind == K_SECS || k->kind == K_BOOL || k->kind == K_CHOICE)
+		store_int(obj, k, k->def);
+}
+
+static int parse_key(struct loader *ld, const config_setting_t *g, const struct key *k,
+		     void *obj, const char *where)
+{
+	const config_setting_t *s = config_setting_get_member(g, k->name);
+	long long v;
+	usec_t us;
+
+	if (!s && (k->flags & F_REQ))
+		return fail(ld, g, "missing '%s' %s", k->name, where);
+	if (k->kind == K_CUSTOM)
+		return k->parse(ld, s, obj);
+	if (!s) {
+		set_default(k, obj);
+		return 0;
+	}
+	switch (k->kind) {
+	case K_INT:
+		return parse_int(ld, s, k, obj);
+	case K_SECS:
+		if (get_secs(ld, s, k->flags & F_POSITIVE, &us) < 0)
+			return -1;
+		store_int(obj, k, us);
+		return 0;
+	case K_BOOL:
+		if (config_setting_type(s) != CONFIG_TYPE_BOOL)
+			return fail(ld, s, "'%s' must be true or false", k->name);
+		store_int(obj, k, config_setting_get_bool(s));
+		return 0;
+	case K_CHOICE:
+		if (get_choice(ld, s, k->words, &v) < 0)
+			return -1;
+		store_int(obj, k, v);
+		return 0;
+	case K_STR:
+		return parse_str(ld, s, k, obj);
+	case K_BUF:
+		return parse_buf(ld, s, k, obj);
+	default:
+		return parse_strv(ld, s, k, obj);
+	}
+}
+
+static bool key_known(const struct key *keys, const char *name)
+{
+	for (; keys->name; keys++)
+		if (strcmp(keys->name, name) == 0)
+			return true;
+	return false;
+}
+
+/* Parse a group by its table: name first, then unknown keys, then the rest. */
+static int parse_group(struct loader *ld, const struct group_spec *spec,
+		       const config_setting_t *g, void *obj)
+{
+	char where[CONFIG_NAME_MAX + 32];
+	const struct key *k = spec->keys;
+	int i, n = config_setting_length(g);
+
+	snprintf(where, sizeof(where), "in %s", spec->what);
+	if (spec->named) {
+		if (parse_key(ld, g, k, obj, where) < 0)
+			return -1;
+		snprintf(where, sizeof(where), "in %s '%s'", spec->what, (char *)obj + k->off);
+		k++;
+	}
+	for (i = 0; i < n; i++)
+		if (!key_known(spec->keys, config_setting_name(elem(g, i))))
+			return fail(ld, elem(g, i), "unknown key '%s' %s",
+				    config_setting_name(elem(g, i)), where);
+	for (; k->name; k++)
+		if (parse_key(ld, g, k, obj, where) < 0)
+			return -1;
+	return spec->post ? spec->post(ld, g, obj) : 0;
 }
 
 /* ---- checks ---- */
@@ -362,7 +443,7 @@ static bool tcp_target_ok(const char *t)
 	return *stop == '\0' && port >= 1 && port <= 65535;
 }
 
-static int check_target(struct loader *ld, const config_setting_t *g, struct check_config *c)
+static int check_target(struct loader *ld, const config_setting_t *g, const struct check_config *c)
 {
 	const config_setting_t *s = config_setting_get_member(g, "target");
 
@@ -376,174 +457,76 @@ static int check_target(struct loader *ld, const config_setting_t *g, struct che
 	return 0;
 }
 
-static int check_https_keys(struct loader *ld, const config_setting_t *g,
-			    struct check_config *c)
-{
-	const char *const *k;
+static const struct key check_keys[];
 
-	if (c->type != CHECK_HTTPS) {
-		for (k = https_keys; *k; k++)
-			if (config_setting_get_member(g, *k))
-				return fail(ld, config_setting_get_member(g, *k),
-					    "'%s' applies to https checks only", *k);
-		return 0;
-	}
-	if (get_str_dup(ld, g, "ca_file", &c->ca_file) < 0 ||
-	    get_str_dup(ld, g, "server_name", &c->server_name) < 0 ||
-	    get_bool(ld, g, "insecure", &c->insecure) < 0 ||
-	    get_str_dup(ld, g, "client_cert", &c->client_cert) < 0 ||
-	    get_str_dup(ld, g, "client_key", &c->client_key) < 0)
+static int check_post(struct loader *ld, const config_setting_t *g, void *obj)
+{
+	struct check_config *c = obj;
+	const config_setting_t *t = config_setting_get_member(g, "timeout");
+	const struct key *k;
+
+	c->line = setting_line(g);
+	if (check_target(ld, g, c) < 0)
 		return -1;
+	if (!t)
+		c->timeout = c->interval < USEC_PER_SEC ? c->interval : USEC_PER_SEC;
+	else if (c->timeout > c->interval)
+		return fail(ld, t, "'timeout' must not exceed 'interval'");
+	for (k = check_keys; k->name && c->type != CHECK_HTTPS; k++)
+		if ((k->flags & F_HTTPS) && config_setting_get_member(g, k->name))
+			return fail(ld, config_setting_get_member(g, k->name),
+				    "'%s' applies to https checks only", k->name);
 	if (!c->client_cert != !c->client_key)
-		return fail(ld, config_setting_get_member(g, c->client_cert ? "client_cert" : "client_key"),
+		return fail(ld, config_setting_get_member(g, c->client_cert ? "client_cert" :
+							  "client_key"),
 			    "'client_cert' and 'client_key' go together");
 	return 0;
 }
 
-static int check_timing(struct loader *ld, const config_setting_t *g, struct check_config *c)
+static bool check_shows(const void *obj, const struct key *k)
 {
-	long long rise = 1, fall = 1, weight = 0;
-
-	c->interval = USEC_PER_SEC;
-	if (get_duration(ld, g, "interval", true, &c->interval) < 0)
-		return -1;
-	c->timeout = c->interval < USEC_PER_SEC ? c->interval : USEC_PER_SEC;
-	if (get_duration(ld, g, "timeout", true, &c->timeout) < 0)
-		return -1;
-	if (c->timeout > c->interval)
-		return fail(ld, config_setting_get_member(g, "timeout"),
-			    "'timeout' must not exceed 'interval'");
-	if (get_int(ld, g, "rise", 1, COUNT_MAX, &rise) < 0 ||
-	    get_int(ld, g, "fall", 1, COUNT_MAX, &fall) < 0 ||
-	    get_int(ld, g, "weight", -254, 254, &weight) < 0)
-		return -1;
-	c->rise = (unsigned)rise;
-	c->fall = (unsigned)fall;
-	c->weight = (int)weight;
-	return 0;
+	return !(k->flags & F_HTTPS) || ((const struct check_config *)obj)->type == CHECK_HTTPS;
 }
 
-static int parse_check(struct loader *ld, const config_setting_t *g, struct check_config *c)
-{
-	char where[CONFIG_NAME_MAX + 16];
-	int type = 0, initial = 0;
+#define CHK struct check_config
+static const struct key check_keys[] = {
+	{ "name", K_BUF, F_REQ, AT(CHK, name), .check = check_name },
+	{ "type", K_CHOICE, F_REQ, AT(CHK, type), .words = check_types },
+	{ "target", K_STR, F_REQ, AT(CHK, target) },
+	{ "interval", K_SECS, F_POSITIVE, AT(CHK, interval), .def = USEC_PER_SEC },
+	{ "timeout", K_SECS, F_POSITIVE, AT(CHK, timeout) },
+	{ "rise", K_INT, 0, AT(CHK, rise), .min = 1, .max = COUNT_MAX, .def = 1 },
+	{ "fall", K_INT, 0, AT(CHK, fall), .min = 1, .max = COUNT_MAX, .def = 1 },
+	{ "weight", K_INT, 0, AT(CHK, weight), .min = -254, .max = 254 },
+	{ "initial", K_CHOICE, 0, AT(CHK, initial_up), .words = initial_states },
+	{ "ca_file", K_STR, F_HTTPS, AT(CHK, ca_file) },
+	{ "server_name", K_STR, F_HTTPS, AT(CHK, server_name) },
+	{ "insecure", K_BOOL, F_HTTPS, AT(CHK, insecure) },
+	{ "client_cert", K_STR, F_HTTPS, AT(CHK, client_cert) },
+	{ "client_key", K_STR, F_HTTPS, AT(CHK, client_key) },
+	{ .name = NULL },
+};
 
-	c->line = setting_line(g);
-	if (check_name(ld, g, "in check", c->name) < 0)
-		return -1;
-	snprintf(where, sizeof(where), "in check '%s'", c->name);
-	if (check_unknown(ld, g, check_keys, where) < 0 ||
-	    !require(ld, g, "type", where) ||
-	    get_choice(ld, g, "type", check_types, &type) < 0)
-		return -1;
-	c->type = (enum check_type)type;
-	if (!require(ld, g, "target", where) || get_str_dup(ld, g, "target", &c->target) < 0 ||
-	    check_target(ld, g, c) < 0 || check_timing(ld, g, c) < 0 ||
-	    get_choice(ld, g, "initial", initial_states, &initial) < 0)
-		return -1;
-	c->initial_up = initial == 1;
-	return check_https_keys(ld, g, c);
-}
+static const struct group_spec check_spec = { "check", check_keys, true, check_post, check_shows };
 
-/* The value of a top-level list of groups ("checks", "instances"); n = 0 if absent. */
-static int get_group_list(struct loader *ld, const config_setting_t *root, const char *key,
-			  const config_setting_t **out, size_t *n)
-{
-	const config_setting_t *s = config_setting_get_member(root, key);
-	int i;
-
-	*out = s;
-	*n = 0;
-	if (!s)
-		return 0;
-	if (!config_setting_is_list(s))
-		return fail(ld, s, "'%s' must be a list of groups: ( { ... }, ... )", key);
-	*n = (size_t)config_setting_length(s);
-	for (i = 0; i < (int)*n; i++)
-		if (!config_setting_is_group(config_setting_get_elem(s, (unsigned)i)))
-			return fail(ld, config_setting_get_elem(s, (unsigned)i),
-				    "each entry of '%s' must be a group", key);
-	return 0;
-}
-
-static int parse_checks(struct loader *ld, const config_setting_t *root)
-{
-	struct config *cfg = ld->cfg;
-	const config_setting_t *list;
-	size_t i, n;
-
-	if (get_group_list(ld, root, "checks", &list, &n) < 0)
-		return -1;
-	if (n == 0)
-		return 0;
-	cfg->checks = calloc(n, sizeof(*cfg->checks));
-	if (!cfg->checks)
-		return fail(ld, NULL, "out of memory");
-	for (i = 0; i < n; i++) {
-		const config_setting_t *g = config_setting_get_elem(list, (unsigned)i);
-		struct check_config *c = &cfg->checks[i];
-
-		cfg->n_checks = i + 1;
-		if (parse_check(ld, g, c) < 0)
-			return -1;
-		if (config_find_check(cfg, c->name) != c)
-			return fail(ld, config_setting_get_member(g, "name"),
-				    "duplicate check name '%s'", c->name);
-	}
-	return 0;
-}
-
-/* ---- instances ---- */
-
-static int parse_basics(struct loader *ld, const config_setting_t *g,
-			struct instance_config *in, const char *where)
-{
-	const config_setting_t *s;
-	long long vrid = 0, prio = 100, version = 3, garp = 3;
-	int csum = 0;
-
-	if (!(s = require(ld, g, "interface", where)) ||
-	    get_str_buf(ld, g, "interface", in->interface, sizeof(in->interface)) < 0 ||
-	    check_ifname(ld, s, in->interface) < 0)
-		return -1;
-	in->interface_line = setting_line(s);
-	if (!require(ld, g, "vrid", where) || get_int(ld, g, "vrid", 1, 255, &vrid) < 0 ||
-	    get_int(ld, g, "priority", 1, 255, &prio) < 0 ||
-	    get_int(ld, g, "version", 2, 3, &version) < 0 ||
-	    get_int(ld, g, "garp_count", 0, 100, &garp) < 0 ||
-	    get_choice(ld, g, "checksum", csum_forms, &csum) < 0)
-		return -1;
-	in->vrid = (uint8_t)vrid;
-	in->priority = (uint8_t)prio;
-	in->version = (uint8_t)version;
-	in->garp_count = (unsigned)garp;
-	in->v3_checksum = csum ? VRRP_CSUM_MESSAGE : VRRP_CSUM_PSEUDO;
-	in->preempt = true;
-	in->garp_interval = USEC_PER_SEC / 10;
-	if (get_bool(ld, g, "preempt", &in->preempt) < 0 ||
-	    get_duration(ld, g, "preempt_delay", false, &in->preempt_delay) < 0 ||
-	    get_duration(ld, g, "garp_interval", false, &in->garp_interval) < 0 ||
-	    get_duration(ld, g, "garp_refresh", false, &in->garp_refresh) < 0)
-		return -1;
-	return get_str_dup(ld, g, "notify", &in->notify);
-}
+/* ---- instances: the keys that need code ---- */
 
 static void fmt_secs(usec_t usec, char *buf, size_t size)
 {
 	int len = snprintf(buf, size, "%lld.%06lld", (long long)(usec / USEC_PER_SEC),
 			   (long long)(usec % USEC_PER_SEC));
 
-	while (len > 0 && (size_t)len < size && buf[len - 1] == '0' && buf[len - 2] != '.')
+	while (len > 2 && (size_t)len < size && buf[len - 1] == '0' && buf[len - 2] != '.')
 		buf[--len] = '\0';
 }
 
-static int parse_advert(struct loader *ld, const config_setting_t *g, struct instance_config *in)
+static int parse_advert(struct loader *ld, const config_setting_t *s, void *obj)
 {
-	const config_setting_t *s = config_setting_get_member(g, "advert_interval");
+	struct instance_config *in = obj;
 	usec_t iv = USEC_PER_SEC;
 	char text[32];
 
-	if (get_duration(ld, g, "advert_interval", true, &iv) < 0)
+	if (s && get_secs(ld, s, true, &iv) < 0)
 		return -1;
 	fmt_secs(iv, text, sizeof(text));
 	if (in->version == 2) {
@@ -594,23 +577,21 @@ static int add_vip(struct loader *ld, const config_setting_t *e, struct instance
 	return 0;
 }
 
-static int parse_vips(struct loader *ld, const config_setting_t *g, struct instance_config *in,
-		      const char *where)
+static int parse_vips(struct loader *ld, const config_setting_t *s, void *obj)
 {
-	const config_setting_t *list;
+	struct instance_config *in = obj;
 	size_t count[2] = { 0, 0 };
 	int i, n;
 
-	if (!require(ld, g, "vips", where) || get_strlist(ld, g, "vips", &list) < 0)
+	if (check_strlist(ld, s) < 0)
 		return -1;
-	n = config_setting_length(list);
+	n = config_setting_length(s);
 	if (n == 0)
-		return fail(ld, list, "'vips' must not be empty");
-	in->vips = calloc((size_t)n, sizeof(*in->vips));
-	if (!in->vips)
-		return fail(ld, NULL, "out of memory");
+		return fail(ld, s, "'vips' must not be empty");
+	if (!(in->vips = calloc_or_fail(ld, (size_t)n, sizeof(*in->vips))))
+		return -1;
 	for (i = 0; i < n; i++)
-		if (add_vip(ld, config_setting_get_elem(list, (unsigned)i), in, count) < 0)
+		if (add_vip(ld, elem(s, i), in, count) < 0)
 			return -1;
 	return 0;
 }
@@ -621,9 +602,8 @@ static const char *family_name(sa_family_t family)
 }
 
 /* A unicast address: parsed, and of a family the instance has VIPs of. */
-static int parse_unicast_addr(struct loader *ld, const config_setting_t *e,
-			      const struct instance_config *in, const char *key,
-			      struct ip_addr *out)
+static int parse_unicast_addr(struct loader *ld, const config_setting_t *e, const char *key,
+			      const struct instance_config *in, struct ip_addr *out)
 {
 	const char *text = config_setting_get_string(e);
 
@@ -635,26 +615,17 @@ static int parse_unicast_addr(struct loader *ld, const config_setting_t *e,
 	return 0;
 }
 
-static int parse_peers(struct loader *ld, const config_setting_t *list, struct instance_config *in)
+static int parse_source(struct loader *ld, const config_setting_t *s, void *obj)
 {
-	int i, n = config_setting_length(list);
-	size_t j;
+	struct instance_config *in = obj;
 
-	in->unicast_peers = calloc((size_t)n, sizeof(*in->unicast_peers));
-	if (!in->unicast_peers)
-		return fail(ld, NULL, "out of memory");
-	for (i = 0; i < n; i++) {
-		const config_setting_t *e = config_setting_get_elem(list, (unsigned)i);
-		struct ip_addr *a = &in->unicast_peers[i];
-
-		if (parse_unicast_addr(ld, e, in, "unicast_peers", a) < 0)
-			return -1;
-		for (j = 0; j < in->n_unicast_peers; j++)
-			if (ipaddr_equal(&in->unicast_peers[j], a))
-				return fail(ld, e, "duplicate unicast peer '%s'", elem_str(list, i));
-		in->n_unicast_peers++;
-	}
-	return 0;
+	if (!s)
+		return 0;
+	if (check_string(ld, s, "unicast_source") < 0)
+		return -1;
+	if (config_setting_get_string(s)[0] == '\0')
+		return 0;
+	return parse_unicast_addr(ld, s, "unicast_source", in, &in->unicast_source);
 }
 
 static bool has_peer_of(const struct instance_config *in, sa_family_t family)
@@ -667,115 +638,273 @@ static bool has_peer_of(const struct instance_config *in, sa_family_t family)
 	return false;
 }
 
-static int parse_unicast(struct loader *ld, const config_setting_t *g, struct instance_config *in)
+/* Peers: each of a VIP family, no duplicates, and one at least per VIP family. */
+static int parse_peers(struct loader *ld, const config_setting_t *s, void *obj)
 {
-	const config_setting_t *list, *src = config_setting_get_member(g, "unicast_source");
+	struct instance_config *in = obj;
 	const sa_family_t fams[2] = { AF_INET, AF_INET6 };
-	int i;
+	int i, n;
+	size_t j;
 
-	if (src) {
-		if (check_string(ld, src, "unicast_source") < 0)
-			return -1;
-		if (config_setting_get_string(src)[0] &&
-		    parse_unicast_addr(ld, src, in, "unicast_source", &in->unicast_source) < 0)
-			return -1;
-	}
-	if (get_strlist(ld, g, "unicast_peers", &list) < 0)
-		return -1;
-	if (!list || config_setting_length(list) == 0)
+	if (!s)
 		return 0;
-	if (parse_peers(ld, list, in) < 0)
+	if (check_strlist(ld, s) < 0)
 		return -1;
+	n = config_setting_length(s);
+	if (n == 0)
+		return 0;
+	if (!(in->unicast_peers = calloc_or_fail(ld, (size_t)n, sizeof(*in->unicast_peers))))
+		return -1;
+	for (i = 0; i < n; i++) {
+		struct ip_addr *a = &in->unicast_peers[i];
+
+		if (parse_unicast_addr(ld, elem(s, i), "unicast_peers", in, a) < 0)
+			return -1;
+		for (j = 0; j < in->n_unicast_peers; j++)
+			if (ipaddr_equal(&in->unicast_peers[j], a))
+				return fail(ld, elem(s, i), "duplicate unicast peer '%s'",
+					    config_setting_get_string(elem(s, i)));
+		in->n_unicast_peers++;
+	}
 	for (i = 0; i < 2; i++)
 		if (config_instance_has_family(in, fams[i]) && !has_peer_of(in, fams[i]))
-			return fail(ld, list, "instance '%s' has %s VIPs but no %s unicast peer",
+			return fail(ld, s, "instance '%s' has %s VIPs but no %s unicast peer",
 				    in->name, family_name(fams[i]), family_name(fams[i]));
 	return 0;
 }
 
-static int parse_auth(struct loader *ld, const config_setting_t *g, struct instance_config *in)
+static int parse_password(struct loader *ld, const config_setting_t *a, long long type,
+			  struct instance_config *in)
 {
-	const config_setting_t *a = config_setting_get_member(g, "auth");
-	const char *password = NULL;
-	char where[CONFIG_NAME_MAX + 32];
-	int type = 0;
+	const config_setting_t *p = config_setting_get_member(a, "password");
+	const char *text;
+
+	if (type == 0 && p)
+		return fail(ld, p, "'password' needs auth type \"pass\" or \"ah\"");
+	if (type == 0)
+		return 0;
+	if (!p)
+		return fail(ld, a, "missing 'password' in auth of instance '%s'", in->name);
+	if (check_string(ld, p, "password") < 0)
+		return -1;
+	text = config_setting_get_string(p);
+	if (!*text || strlen(text) > VRRP_V2_AUTH_LEN)
+		return fail(ld, p, "'password' must be 1 to %d characters", VRRP_V2_AUTH_LEN);
+	strcpy(in->auth_password, text);
+	return 0;
+}
+
+static int parse_auth(struct loader *ld, const config_setting_t *a, void *obj)
+{
+	struct instance_config *in = obj;
+	const config_setting_t *t;
+	long long type = 0;
+	int i;
 
 	if (!a)
 		return 0;
 	if (!config_setting_is_group(a))
 		return fail(ld, a, "'auth' must be a group");
-	snprintf(where, sizeof(where), "in auth of instance '%s'", in->name);
-	if (check_unknown(ld, a, auth_keys, where) < 0 ||
-	    get_choice(ld, a, "type", auth_types, &type) < 0 ||
-	    get_str(ld, a, "password", &password) < 0)
+	for (i = 0; i < config_setting_length(a); i++)
+		if (strcmp(config_setting_name(elem(a, i)), "type") &&
+		    strcmp(config_setting_name(elem(a, i)), "password"))
+			return fail(ld, elem(a, i), "unknown key '%s' in auth of instance '%s'",
+				    config_setting_name(elem(a, i)), in->name);
+	t = config_setting_get_member(a, "type");
+	if (t && get_choice(ld, t, auth_types, &type) < 0)
 		return -1;
+	if (type != 0 && in->version != 2)
+		return fail(ld, t, "auth is VRRPv2 only");
 	in->auth_type = type == 2 ? VRRP_AUTH_AH : type == 1 ? VRRP_AUTH_PASS : VRRP_AUTH_NONE;
-	if (type == 0 && password)
-		return fail(ld, config_setting_get_member(a, "password"),
-			    "'password' needs auth type \"pass\" or \"ah\"");
-	if (type == 0)
-		return 0;
-	if (in->version != 2)
-		return fail(ld, config_setting_get_member(a, "type"), "auth is VRRPv2 only");
-	if (!password)
-		return fail(ld, a, "missing 'password' %s", where);
-	if (!*password || strlen(password) > VRRP_V2_AUTH_LEN)
-		return fail(ld, config_setting_get_member(a, "password"),
-			    "'password' must be 1 to %d characters", VRRP_V2_AUTH_LEN);
-	strcpy(in->auth_password, password);
+	return parse_password(ld, a, type, in);
+}
+
+/* ---- printing values ---- */
+
+static void print_quoted(FILE *out, const char *s)
+{
+	fputc('"', out);
+	for (; s && *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			fprintf(out, "\\%c", c);
+		else if (c < 0x20 || c == 0x7f)
+			fprintf(out, "\\x%02x", c);
+		else
+			fputc(c, out);
+	}
+	fputc('"', out);
+}
+
+static void print_secs(FILE *out, usec_t usec)
+{
+	char buf[32];
+
+	fmt_secs(usec, buf, sizeof(buf));
+	fputs(buf, out);
+}
+
+static void print_advert(FILE *out, const void *obj)
+{
+	print_secs(out, ((const struct instance_config *)obj)->advert_interval_cs * USEC_PER_CSEC);
+}
+
+static void print_vips(FILE *out, const void *obj)
+{
+	const struct instance_config *in = obj;
+	char buf[IPADDR_STRLEN];
+	size_t i;
+
+	fputc('[', out);
+	for (i = 0; i < in->n_vips; i++)
+		fprintf(out, "%s\"%s\"", i ? ", " : " ", ipprefix_str(&in->vips[i], buf));
+	fputs(" ]", out);
+}
+
+static void print_source(FILE *out, const void *obj)
+{
+	const struct instance_config *in = obj;
+	char buf[IPADDR_STRLEN];
+
+	fprintf(out, "\"%s\"", in->unicast_source.family == AF_UNSPEC ? "" :
+		ipaddr_str(&in->unicast_source, buf));
+}
+
+static void print_peers(FILE *out, const void *obj)
+{
+	const struct instance_config *in = obj;
+	char buf[IPADDR_STRLEN];
+	size_t i;
+
+	fputc('[', out);
+	for (i = 0; i < in->n_unicast_peers; i++)
+		fprintf(out, "%s\"%s\"", i ? ", " : " ", ipaddr_str(&in->unicast_peers[i], buf));
+	fputs(" ]", out);
+}
+
+static void print_auth(FILE *out, const void *obj)
+{
+	const struct instance_config *in = obj;
+
+	if (in->auth_type == VRRP_AUTH_NONE) {
+		fputs("{ type = \"none\"; }", out);
+		return;
+	}
+	fprintf(out, "{ type = \"%s\"; password = ", in->auth_type == VRRP_AUTH_AH ? "ah" : "pass");
+	print_quoted(out, in->auth_password);
+	fputs("; }", out);
+}
+
+#define INST struct instance_config
+static const struct key instance_keys[] = {
+	{ "name", K_BUF, F_REQ, AT(INST, name), .check = check_name },
+	{ "interface", K_BUF, F_REQ, AT(INST, interface), .check = check_ifname },
+	{ "vrid", K_INT, F_REQ, AT(INST, vrid), .min = 1, .max = 255 },
+	{ "priority", K_INT, 0, AT(INST, priority), .min = 1, .max = 255, .def = 100 },
+	{ "version", K_INT, 0, AT(INST, version), .min = 2, .max = 3, .def = 3 },
+	{ "advert_interval", K_CUSTOM, 0, .parse = parse_advert, .print = print_advert },
+	{ "preempt", K_BOOL, 0, AT(INST, preempt), .def = 1 },
+	{ "preempt_delay", K_SECS, 0, AT(INST, preempt_delay) },
+	{ "vips", K_CUSTOM, F_REQ, .parse = parse_vips, .print = print_vips },
+	{ "unicast_source", K_CUSTOM, 0, .parse = parse_source, .print = print_source },
+	{ "unicast_peers", K_CUSTOM, 0, .parse = parse_peers, .print = print_peers },
+	{ "auth", K_CUSTOM, 0, .parse = parse_auth, .print = print_auth },
+	{ "checksum", K_CHOICE, 0, AT(INST, v3_checksum), .words = csum_forms },
+	{ "garp_count", K_INT, 0, AT(INST, garp_count), .min = 0, .max = 100, .def = 3 },
+	{ "garp_interval", K_SECS, 0, AT(INST, garp_interval), .def = USEC_PER_SEC / 10 },
+	{ "garp_refresh", K_SECS, 0, AT(INST, garp_refresh) },
+	{ "track_checks", K_STRV, 0, AT(INST, track_checks),
+	  .aux = offsetof(INST, n_track_checks), .check = check_known },
+	{ "track_interfaces", K_STRV, 0, AT(INST, track_interfaces),
+	  .aux = offsetof(INST, n_track_interfaces), .check = check_ifname },
+	{ "notify", K_STR, 0, AT(INST, notify) },
+	{ .name = NULL },
+};
+
+static int instance_post(struct loader *ld, const config_setting_t *g, void *obj)
+{
+	struct instance_config *in = obj;
+	const config_setting_t *t = config_setting_get_member(g, "track_interfaces");
+
+	(void)ld;
+	in->line = setting_line(g);
+	in->interface_line = setting_line(config_setting_get_member(g, "interface"));
+	in->track_interfaces_line = t ? setting_line(t) : 0;
 	return 0;
 }
 
-/* Copy a string list, checking each entry with ok() and refusing duplicates. */
-static int copy_names(struct loader *ld, const config_setting_t *list, const char *key,
-		      int (*ok)(struct loader *, const config_setting_t *, const char *),
-		      char ***out, size_t *n)
+static const struct group_spec instance_spec = { "instance", instance_keys, true,
+						 instance_post, NULL };
+
+static const struct key vipd_keys[] = {
+	{ "router_id", K_BUF, 0, AT(struct config, router_id) },
+	{ "script_user", K_BUF, 0, AT(struct config, script_user), .sdef = "vipd" },
+	{ .name = NULL },
+};
+
+static const struct group_spec vipd_spec = { "'vipd'", vipd_keys, false, NULL, NULL };
+
+static const struct key top_keys[] = {
+	{ .name = "vipd" }, { .name = "checks" }, { .name = "instances" }, { .name = NULL },
+};
+
+/* ---- the top level ---- */
+
+static int parse_vipd(struct loader *ld, const config_setting_t *root)
 {
-	int i, len = list ? config_setting_length(list) : 0;
-	size_t j;
+	const config_setting_t *g = config_setting_get_member(root, "vipd");
+	struct config *cfg = ld->cfg;
+	static const config_setting_t empty; /* an empty group: defaults only */
 
-	if (len == 0)
+	if (gethostname(cfg->router_id, sizeof(cfg->router_id) - 1) < 0 || !cfg->router_id[0])
+		strcpy(cfg->router_id, "vipd");
+	if (g && !config_setting_is_group(g))
+		return fail(ld, g, "'vipd' must be a group");
+	return parse_group(ld, &vipd_spec, g ? g : &empty, cfg);
+}
+
+/* A top-level list of groups ("checks", "instances"); n = 0 if absent. */
+static int get_group_list(struct loader *ld, const config_setting_t *root, const char *key,
+			  const config_setting_t **out, int *n)
+{
+	const config_setting_t *s = config_setting_get_member(root, key);
+	int i;
+
+	*out = s;
+	*n = 0;
+	if (!s)
 		return 0;
-	*out = calloc((size_t)len, sizeof(**out));
-	if (!*out)
-		return fail(ld, NULL, "out of memory");
-	for (i = 0; i < len; i++) {
-		const config_setting_t *e = config_setting_get_elem(list, (unsigned)i);
-		const char *name = config_setting_get_string(e);
+	if (!config_setting_is_list(s))
+		return fail(ld, s, "'%s' must be a list of groups: ( { ... }, ... )", key);
+	*n = config_setting_length(s);
+	for (i = 0; i < *n; i++)
+		if (!config_setting_is_group(elem(s, i)))
+			return fail(ld, elem(s, i), "each entry of '%s' must be a group", key);
+	return 0;
+}
 
-		if (ok(ld, e, name) < 0)
+static int parse_checks(struct loader *ld, const config_setting_t *root)
+{
+	struct config *cfg = ld->cfg;
+	const config_setting_t *list;
+	int i, n;
+
+	if (get_group_list(ld, root, "checks", &list, &n) < 0)
+		return -1;
+	if (!(cfg->checks = calloc_or_fail(ld, (size_t)n, sizeof(*cfg->checks))))
+		return -1;
+	for (i = 0; i < n; i++) {
+		struct check_config *c = &cfg->checks[i];
+
+		cfg->n_checks = (size_t)i + 1;
+		if (parse_group(ld, &check_spec, elem(list, i), c) < 0)
 			return -1;
-		for (j = 0; j < *n; j++)
-			if (strcmp((*out)[j], name) == 0)
-				return fail(ld, e, "duplicate '%s' in '%s'", name, key);
-		(*out)[*n] = dup_or_fail(ld, name);
-		if (!(*out)[*n])
-			return -1;
-		(*n)++;
+		if (config_find_check(cfg, c->name) != c)
+			return fail(ld, config_setting_get_member(elem(list, i), "name"),
+				    "duplicate check name '%s'", c->name);
 	}
 	return 0;
-}
-
-static int check_known(struct loader *ld, const config_setting_t *e, const char *name)
-{
-	if (!config_find_check(ld->cfg, name))
-		return fail(ld, e, "unknown check '%s'", name);
-	return 0;
-}
-
-static int parse_tracks(struct loader *ld, const config_setting_t *g, struct instance_config *in)
-{
-	const config_setting_t *list;
-
-	if (get_strlist(ld, g, "track_checks", &list) < 0 ||
-	    copy_names(ld, list, "track_checks", check_known, &in->track_checks,
-		       &in->n_track_checks) < 0 ||
-	    get_strlist(ld, g, "track_interfaces", &list) < 0)
-		return -1;
-	if (list)
-		in->track_interfaces_line = setting_line(list);
-	return copy_names(ld, list, "track_interfaces", check_ifname, &in->track_interfaces,
-			  &in->n_track_interfaces);
 }
 
 /* Names are unique; a VRID is used once per interface and address family. */
@@ -804,28 +933,11 @@ static int check_clash(struct loader *ld, const config_setting_t *g, size_t idx)
 	return 0;
 }
 
-static int parse_instance(struct loader *ld, const config_setting_t *g,
-			  struct instance_config *in)
-{
-	char where[CONFIG_NAME_MAX + 16];
-
-	in->line = setting_line(g);
-	if (check_name(ld, g, "in instance", in->name) < 0)
-		return -1;
-	snprintf(where, sizeof(where), "in instance '%s'", in->name);
-	if (check_unknown(ld, g, instance_keys, where) < 0 ||
-	    parse_basics(ld, g, in, where) < 0 || parse_advert(ld, g, in) < 0 ||
-	    parse_vips(ld, g, in, where) < 0 || parse_unicast(ld, g, in) < 0 ||
-	    parse_auth(ld, g, in) < 0)
-		return -1;
-	return parse_tracks(ld, g, in);
-}
-
 static int parse_instances(struct loader *ld, const config_setting_t *root)
 {
 	struct config *cfg = ld->cfg;
 	const config_setting_t *list;
-	size_t i, n;
+	int i, n;
 
 	if (get_group_list(ld, root, "instances", &list, &n) < 0)
 		return -1;
@@ -833,17 +945,28 @@ static int parse_instances(struct loader *ld, const config_setting_t *root)
 		return fail(ld, root, "missing 'instances' at top level");
 	if (n == 0)
 		return fail(ld, list, "'instances' must not be empty");
-	cfg->instances = calloc(n, sizeof(*cfg->instances));
-	if (!cfg->instances)
-		return fail(ld, NULL, "out of memory");
+	if (!(cfg->instances = calloc_or_fail(ld, (size_t)n, sizeof(*cfg->instances))))
+		return -1;
 	for (i = 0; i < n; i++) {
-		const config_setting_t *g = config_setting_get_elem(list, (unsigned)i);
-
-		cfg->n_instances = i + 1;
-		if (parse_instance(ld, g, &cfg->instances[i]) < 0 || check_clash(ld, g, i) < 0)
+		cfg->n_instances = (size_t)i + 1;
+		if (parse_group(ld, &instance_spec, elem(list, i), &cfg->instances[i]) < 0 ||
+		    check_clash(ld, elem(list, i), (size_t)i) < 0)
 			return -1;
 	}
 	return 0;
+}
+
+static int parse_root(struct loader *ld, const config_setting_t *root)
+{
+	int i;
+
+	for (i = 0; i < config_setting_length(root); i++)
+		if (!key_known(top_keys, config_setting_name(elem(root, i))))
+			return fail(ld, elem(root, i), "unknown key '%s' at top level",
+				    config_setting_name(elem(root, i)));
+	if (parse_vipd(ld, root) < 0 || parse_checks(ld, root) < 0)
+		return -1;
+	return parse_instances(ld, root);
 }
 
 /* ---- loading ---- */
@@ -851,8 +974,7 @@ static int parse_instances(struct loader *ld, const config_setting_t *root)
 struct config *config_load_string(const char *text, const char *name, char *err, size_t errlen)
 {
 	char none[1];
-	struct loader ld = { name, err ? err : none, err ? errlen : sizeof(none), NULL };
-	const config_setting_t *root;
+	struct loader ld = { name, err && errlen ? err : none, err && errlen ? errlen : 1, NULL };
 	config_t lc;
 
 	ld.err[0] = '\0';
@@ -864,13 +986,10 @@ struct config *config_load_string(const char *text, const char *name, char *err,
 		config_destroy(&lc);
 		return NULL;
 	}
-	root = config_root_setting(&lc);
 	ld.cfg = calloc(1, sizeof(*ld.cfg));
-	if (!ld.cfg || !(ld.cfg->file = strdup(name))) {
+	if (!ld.cfg || !(ld.cfg->file = strdup(name)))
 		fail(&ld, NULL, "out of memory");
-	} else if (check_unknown(&ld, root, top_keys, "at top level") < 0 ||
-		   parse_vipd(&ld, root) < 0 || parse_checks(&ld, root) < 0 ||
-		   parse_instances(&ld, root) < 0) {
+	if (!ld.cfg || !ld.cfg->file || parse_root(&ld, config_root_setting(&lc)) < 0) {
 		config_free(ld.cfg);
 		ld.cfg = NULL;
 	}
@@ -882,28 +1001,27 @@ struct config *config_load_string(const char *text, const char *name, char *err,
 static char *read_file(const char *path, char *err, size_t errlen)
 {
 	FILE *f = fopen(path, "r");
-	char *buf = NULL;
-	size_t len;
+	char *buf;
+	size_t len = 0;
 
 	if (!f) {
 		snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
 		return NULL;
 	}
 	buf = malloc(CONFIG_FILE_MAX + 1);
-	if (!buf) {
+	if (!buf)
 		snprintf(err, errlen, "%s: out of memory", path);
-	} else {
+	else
 		len = fread(buf, 1, CONFIG_FILE_MAX + 1, f);
-		if (ferror(f))
-			snprintf(err, errlen, "%s: cannot read: %s", path, strerror(errno));
-		else if (len > CONFIG_FILE_MAX)
-			snprintf(err, errlen, "%s: too large (max %d bytes)", path, CONFIG_FILE_MAX);
-		else
-			buf[len] = '\0';
-		if (ferror(f) || len > CONFIG_FILE_MAX) {
-			free(buf);
-			buf = NULL;
-		}
+	if (buf && ferror(f))
+		snprintf(err, errlen, "%s: cannot read: %s", path, strerror(errno));
+	else if (len > CONFIG_FILE_MAX)
+		snprintf(err, errlen, "%s: too large (max %d bytes)", path, CONFIG_FILE_MAX);
+	else if (buf)
+		buf[len] = '\0';
+	if (buf && (ferror(f) || len > CONFIG_FILE_MAX)) {
+		free(buf);
+		buf = NULL;
 	}
 	fclose(f);
 	return buf;
@@ -927,6 +1045,15 @@ struct config *config_load(const char *path, char *err, size_t errlen)
 	return cfg;
 }
 
+static int no_interface(const struct config *cfg, int line, const char *name, char *err,
+			size_t errlen)
+{
+	if (if_nametoindex(name) != 0)
+		return 0;
+	snprintf(err, errlen, "%s:%d: interface '%s' does not exist", cfg->file, line, name);
+	return -1;
+}
+
 int config_check_system(const struct config *cfg, char *err, size_t errlen)
 {
 	size_t i, j;
@@ -934,19 +1061,12 @@ int config_check_system(const struct config *cfg, char *err, size_t errlen)
 	for (i = 0; i < cfg->n_instances; i++) {
 		const struct instance_config *in = &cfg->instances[i];
 
-		if (if_nametoindex(in->interface) == 0) {
-			snprintf(err, errlen, "%s:%d: interface '%s' does not exist", cfg->file,
-				 in->interface_line, in->interface);
+		if (no_interface(cfg, in->interface_line, in->interface, err, errlen) < 0)
 			return -1;
-		}
-		for (j = 0; j < in->n_track_interfaces; j++) {
-			if (if_nametoindex(in->track_interfaces[j]) == 0) {
-				snprintf(err, errlen, "%s:%d: interface '%s' does not exist",
-					 cfg->file, in->track_interfaces_line,
-					 in->track_interfaces[j]);
+		for (j = 0; j < in->n_track_interfaces; j++)
+			if (no_interface(cfg, in->track_interfaces_line, in->track_interfaces[j],
+					 err, errlen) < 0)
 				return -1;
-			}
-		}
 	}
 	return 0;
 }
@@ -980,121 +1100,46 @@ const char *config_check_type_name(enum check_type type)
 
 /* ---- printing ---- */
 
-static void print_quoted(FILE *out, const char *s)
+static void print_key(FILE *out, const char *indent, const struct key *k, const void *obj)
 {
-	fputc('"', out);
-	for (; s && *s; s++) {
-		unsigned char c = (unsigned char)*s;
+	const char *p = (const char *)obj + k->off;
+	size_t i, n;
 
-		if (c == '"' || c == '\\')
-			fprintf(out, "\\%c", c);
-		else if (c < 0x20 || c == 0x7f)
-			fprintf(out, "\\x%02x", c);
-		else
-			fputc(c, out);
+	fprintf(out, "%s%s = ", indent, k->name);
+	if (k->kind == K_INT) {
+		fprintf(out, "%lld", load_int(obj, k));
+	} else if (k->kind == K_SECS) {
+		print_secs(out, load_int(obj, k));
+	} else if (k->kind == K_BOOL) {
+		fputs(load_int(obj, k) ? "true" : "false", out);
+	} else if (k->kind == K_CHOICE) {
+		print_quoted(out, k->words[load_int(obj, k)]);
+	} else if (k->kind == K_STR) {
+		print_quoted(out, *(char *const *)p);
+	} else if (k->kind == K_BUF) {
+		print_quoted(out, p);
+	} else if (k->kind == K_STRV) {
+		n = *(const size_t *)((const char *)obj + k->aux);
+		fputc('[', out);
+		for (i = 0; i < n; i++) {
+			fputs(i ? ", " : " ", out);
+			print_quoted(out, (*(char *const *const *)p)[i]);
+		}
+		fputs(" ]", out);
+	} else {
+		k->print(out, obj);
 	}
-	fputc('"', out);
-}
-
-static void print_str(FILE *out, const char *key, const char *val)
-{
-	fprintf(out, "\t\t%s = ", key);
-	print_quoted(out, val);
 	fputs(";\n", out);
 }
 
-static void print_secs(FILE *out, const char *key, usec_t usec)
+static void print_group(FILE *out, const struct group_spec *spec, const void *obj,
+			const char *indent)
 {
-	char buf[32];
+	const struct key *k;
 
-	fmt_secs(usec, buf, sizeof(buf));
-	fprintf(out, "\t\t%s = %s;\n", key, buf);
-}
-
-static void print_strv(FILE *out, const char *key, char *const *v, size_t n)
-{
-	size_t i;
-
-	fprintf(out, "\t\t%s = [", key);
-	for (i = 0; i < n; i++) {
-		fputs(i ? ", " : " ", out);
-		print_quoted(out, v[i]);
-	}
-	fputs(" ];\n", out);
-}
-
-static void print_check(FILE *out, const struct check_config *c)
-{
-	fputs("\t{\n", out);
-	print_str(out, "name", c->name);
-	print_str(out, "type", config_check_type_name(c->type));
-	print_str(out, "target", c->target);
-	print_secs(out, "interval", c->interval);
-	print_secs(out, "timeout", c->timeout);
-	fprintf(out, "\t\trise = %u;\n\t\tfall = %u;\n\t\tweight = %d;\n", c->rise, c->fall,
-		c->weight);
-	print_str(out, "initial", c->initial_up ? "up" : "failed");
-	if (c->type == CHECK_HTTPS) {
-		print_str(out, "ca_file", c->ca_file);
-		print_str(out, "server_name", c->server_name);
-		fprintf(out, "\t\tinsecure = %s;\n", c->insecure ? "true" : "false");
-		print_str(out, "client_cert", c->client_cert);
-		print_str(out, "client_key", c->client_key);
-	}
-	fputs("\t}", out);
-}
-
-static void print_addrs(FILE *out, const struct instance_config *in)
-{
-	char buf[IPADDR_STRLEN];
-	size_t i;
-
-	fputs("\t\tvips = [", out);
-	for (i = 0; i < in->n_vips; i++)
-		fprintf(out, "%s\"%s\"", i ? ", " : " ", ipprefix_str(&in->vips[i], buf));
-	fputs(" ];\n", out);
-	print_str(out, "unicast_source", in->unicast_source.family == AF_UNSPEC ? "" :
-		  ipaddr_str(&in->unicast_source, buf));
-	fputs("\t\tunicast_peers = [", out);
-	for (i = 0; i < in->n_unicast_peers; i++)
-		fprintf(out, "%s\"%s\"", i ? ", " : " ", ipaddr_str(&in->unicast_peers[i], buf));
-	fputs(" ];\n", out);
-}
-
-static void print_auth(FILE *out, const struct instance_config *in)
-{
-	fputs("\t\tauth = { type = ", out);
-	if (in->auth_type == VRRP_AUTH_NONE) {
-		fputs("\"none\"; };\n", out);
-		return;
-	}
-	fputs(in->auth_type == VRRP_AUTH_AH ? "\"ah\"" : "\"pass\"", out);
-	fputs("; password = ", out);
-	print_quoted(out, in->auth_password);
-	fputs("; };\n", out);
-}
-
-static void print_instance(FILE *out, const struct instance_config *in)
-{
-	fputs("\t{\n", out);
-	print_str(out, "name", in->name);
-	print_str(out, "interface", in->interface);
-	fprintf(out, "\t\tvrid = %u;\n\t\tpriority = %u;\n\t\tversion = %u;\n", in->vrid,
-		in->priority, in->version);
-	print_secs(out, "advert_interval", in->advert_interval_cs * USEC_PER_CSEC);
-	fprintf(out, "\t\tpreempt = %s;\n", in->preempt ? "true" : "false");
-	print_secs(out, "preempt_delay", in->preempt_delay);
-	print_addrs(out, in);
-	print_auth(out, in);
-	print_str(out, "checksum", in->v3_checksum == VRRP_CSUM_MESSAGE ? "message" :
-		  "pseudo-header");
-	fprintf(out, "\t\tgarp_count = %u;\n", in->garp_count);
-	print_secs(out, "garp_interval", in->garp_interval);
-	print_secs(out, "garp_refresh", in->garp_refresh);
-	print_strv(out, "track_checks", in->track_checks, in->n_track_checks);
-	print_strv(out, "track_interfaces", in->track_interfaces, in->n_track_interfaces);
-	print_str(out, "notify", in->notify);
-	fputs("\t}", out);
+	for (k = spec->keys; k->name; k++)
+		if (!spec->shows || spec->shows(obj, k))
+			print_key(out, indent, k, obj);
 }
 
 void config_print(const struct config *cfg, FILE *out)
@@ -1102,19 +1147,18 @@ void config_print(const struct config *cfg, FILE *out)
 	size_t i;
 
 	fputs("vipd: {\n", out);
-	fputs("\trouter_id = ", out);
-	print_quoted(out, cfg->router_id);
-	fputs(";\n\tscript_user = ", out);
-	print_quoted(out, cfg->script_user);
-	fputs(";\n};\nchecks = (", out);
+	print_group(out, &vipd_spec, cfg, "\t");
+	fputs("};\nchecks = (", out);
 	for (i = 0; i < cfg->n_checks; i++) {
-		fputs(i ? ",\n" : "\n", out);
-		print_check(out, &cfg->checks[i]);
+		fputs(i ? ",\n\t{\n" : "\n\t{\n", out);
+		print_group(out, &check_spec, &cfg->checks[i], "\t\t");
+		fputs("\t}", out);
 	}
 	fputs(cfg->n_checks ? "\n);\ninstances = (" : " );\ninstances = (", out);
 	for (i = 0; i < cfg->n_instances; i++) {
-		fputs(i ? ",\n" : "\n", out);
-		print_instance(out, &cfg->instances[i]);
+		fputs(i ? ",\n\t{\n" : "\n\t{\n", out);
+		print_group(out, &instance_spec, &cfg->instances[i], "\t\t");
+		fputs("\t}", out);
 	}
 	fputs(cfg->n_instances ? "\n);\n" : " );\n", out);
 }
@@ -1128,15 +1172,6 @@ static void free_strv(char **v, size_t n)
 	for (i = 0; v && i < n; i++)
 		free(v[i]);
 	free(v);
-}
-
-static void free_check(struct check_config *c)
-{
-	free(c->target);
-	free(c->ca_file);
-	free(c->server_name);
-	free(c->client_cert);
-	free(c->client_key);
 }
 
 static void free_instance(struct instance_config *in)
@@ -1154,8 +1189,13 @@ void config_free(struct config *cfg)
 
 	if (!cfg)
 		return;
-	for (i = 0; i < cfg->n_checks; i++)
-		free_check(&cfg->checks[i]);
+	for (i = 0; i < cfg->n_checks; i++) {
+		free(cfg->checks[i].target);
+		free(cfg->checks[i].ca_file);
+		free(cfg->checks[i].server_name);
+		free(cfg->checks[i].client_cert);
+		free(cfg->checks[i].client_key);
+	}
 	for (i = 0; i < cfg->n_instances; i++)
 		free_instance(&cfg->instances[i]);
 	free(cfg->checks);

@@ -291,6 +291,7 @@ lab_cleanup()
 	local rc=$? n p name
 	trap - EXIT INT TERM
 	probe_stop 2>/dev/null
+	disown -a 2>/dev/null
 	if [ -n "$LAB_DIR" ] && [ -d "$LAB_DIR" ]; then
 		for n in "${LAB_MASTERS[@]}"; do
 			for p in $(_node_pids "$n"); do kill -9 "$p" 2>/dev/null; done
@@ -633,4 +634,108 @@ probe_outage()
 probe_first_answer()
 {
 	sort -n "$LAB_DIR/probe.log" | awk -v t0="$1" '$1 >= t0 { print $3; exit }'
+}
+
+# ---------------------------------------------------------------- firewall
+
+# block_vrrp NODE / unblock_vrrp NODE: drop every incoming VRRP packet (IPv4
+# and IPv6, IP protocol 112) in NODE, or stop doing so.
+block_vrrp()
+{
+	ip netns exec "$(ns "$1")" nft -f - <<EOF || fail "nft failed on $1"
+table inet vtvrrp {
+  chain in { type filter hook input priority 0; meta l4proto 112 drop; }
+}
+EOF
+}
+unblock_vrrp() { ip netns exec "$(ns "$1")" nft delete table inet vtvrrp; }
+
+# block_multicast NODE: drop VRRP multicast (224.0.0.18, ff02::12) in and out.
+block_multicast()
+{
+	ip netns exec "$(ns "$1")" nft -f - <<EOF || fail "nft failed on $1"
+table inet vtmcast {
+  chain in { type filter hook input priority 0;
+    ip daddr 224.0.0.18 counter drop; ip6 daddr ff02::12 counter drop; }
+  chain out { type filter hook output priority 0;
+    ip daddr 224.0.0.18 counter drop; ip6 daddr ff02::12 counter drop; }
+}
+EOF
+}
+
+# ---------------------------------------------------------------- scenarios
+
+MS=0        # the last expect_holder time, ms
+OUTAGE=0    # the last client outage, ms
+
+# expect_holder TIMEOUT_S VIP NODE T0_MS LABEL: wait until NODE is the only
+# holder of VIP; MS = ms since T0_MS, printed as measured; fail on timeout.
+expect_holder()
+{
+	local timeout=$1 vip=$2 node=$3 t0=$4 label=$5
+	if wait_for "$timeout" holder_is "$vip" "$node"; then
+		MS=$(( $(now_ms) - t0 ))
+		measured "$label: $node holds $vip after $MS ms"
+		return 0
+	fi
+	fail "$label: $node should be the only holder of $vip within ${timeout} s (holders: $(vip_holder "$vip"))"
+}
+
+# expect_client VIP NODE [TIMEOUT_S]: the client's connection to VIP:6443 is
+# answered by NODE within TIMEOUT_S (default 5); fail otherwise.
+expect_client()
+{
+	wait_for "${3:-5}" client_gets "$1" "$2" ||
+	    fail "the client does not reach $2 at $1 (answer: '$(client_reaches "$1" 0.5)')"
+	say "the client reaches $1: answered by $2"
+}
+
+# expect_sole_holder_for SECONDS VIP NODE WHAT: NODE stays the only holder.
+expect_sole_holder_for()
+{
+	stays_for "$1" holder_is "$2" "$3" ||
+	    fail "$4: $3 should stay the only holder of $2 (holders: $(vip_holder "$2"))"
+}
+
+# crash_and_measure OLD NEW VIP TIMEOUT_S LABEL [MIN_MS]: kill -9 OLD and cut
+# its link while the client probes; NEW must become the only holder within
+# TIMEOUT_S (and not before MIN_MS) and answer the client. Sets MS, OUTAGE.
+crash_and_measure()
+{
+	local old=$1 new=$2 vip=$3 timeout=$4 label=$5 min=${6:-0} t0
+	probe_start "$vip"
+	sleep 0.3
+	t0=$(now_ms)
+	kill_node "$old"
+	say "$label: killed $old (kill -9, link cut)"
+	expect_holder "$timeout" "$vip" "$new" "$t0" "$label"
+	[ "$MS" -ge "$min" ] ||
+	    fail "$label: $new took over after $MS ms, before Master_Down_Interval (>= $min ms expected)"
+	expect_client "$vip" "$new"
+	sleep 0.1
+	probe_stop
+	OUTAGE=$(probe_outage "$t0" "$old") || fail "$label: the prober saw no answer"
+	measured "$label: client outage $OUTAGE ms"
+}
+
+# stop_and_measure OLD NEW VIP TIMEOUT_S LABEL: SIGTERM OLD while the client
+# probes; it must exit (status 0) without the VIP, and NEW must become the
+# only holder within TIMEOUT_S and answer the client. Sets MS, OUTAGE.
+stop_and_measure()
+{
+	local old=$1 new=$2 vip=$3 timeout=$4 label=$5 t0 rc
+	probe_start "$vip"
+	sleep 0.3
+	t0=$(now_ms)
+	stop_node "$old" || fail "$label: $old did not exit on SIGTERM"
+	rc=$(cat "$LAB_DIR/$old.rc")
+	say "$label: $old stopped (SIGTERM) after $(( $(now_ms) - t0 )) ms, exit status $rc"
+	assert_eq 0 "$rc" "$label: exit status of $old after SIGTERM"
+	vip_absent "$vip" "$old" || fail "$label: $old kept $vip after it stopped"
+	expect_holder "$timeout" "$vip" "$new" "$t0" "$label"
+	expect_client "$vip" "$new"
+	sleep 0.1
+	probe_stop
+	OUTAGE=$(probe_outage "$t0" "$old") || fail "$label: the prober saw no answer"
+	measured "$label: client outage $OUTAGE ms"
 }

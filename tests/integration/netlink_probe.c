@@ -10,7 +10,11 @@
  *   netlink_probe mac IFNAME               prints the MAC
  *   netlink_probe garp IFNAME ADDR         one gratuitous ARP
  *   netlink_probe na IFNAME ADDR           one unsolicited NA
- *   netlink_probe monitor IFNAME SECONDS   prints "ready", then events
+ *   netlink_probe monitor IFNAME SECONDS [STALL]
+ *                                          prints "ready", then events; with
+ *                                          STALL, a minimal receive buffer and
+ *                                          no reading for STALL seconds (to
+ *                                          force an overrun)
  */
 #include <errno.h>
 #include <net/if.h>
@@ -18,6 +22,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/socket.h>
 
 #include "announce.h"
 #include "log.h"
@@ -161,7 +167,17 @@ static void on_addr_added(void *arg, int ifindex, const struct ip_addr *addr, ui
 	print_addr("add", ifindex, addr, prefix_len);
 }
 
-static int cmd_monitor(int ifindex, const char *seconds)
+/* Shrink the monitor's receive buffer and stop reading for a while. */
+static void monitor_stall(const char *seconds)
+{
+	int tiny = 1; /* the kernel rounds up to its minimum */
+
+	setsockopt(netlink_monitor_fd(), SOL_SOCKET, SO_RCVBUF, &tiny, sizeof(tiny));
+	printf("ready stalling\n");
+	usleep((useconds_t)time_from_sec(atof(seconds)));
+}
+
+static int cmd_monitor(int ifindex, const char *seconds, const char *stall)
 {
 	static const struct netlink_monitor_ops ops = { on_link, on_addr_removed, on_addr_added };
 	usec_t end = time_now() + time_from_sec(atof(seconds));
@@ -174,6 +190,8 @@ static int cmd_monitor(int ifindex, const char *seconds)
 		return 1;
 	}
 	printf("ready link %s\n", netlink_link_is_up(ifindex) ? "up" : "down");
+	if (stall)
+		monitor_stall(stall);
 	pfd.fd = netlink_monitor_fd();
 	pfd.events = POLLIN;
 	while (time_now() < end) {
@@ -218,7 +236,7 @@ static int run(int argc, char **argv)
 	if (strcmp(argv[1], "garp") == 0 || strcmp(argv[1], "na") == 0)
 		return cmd_announce(ifindex, argv[1], argv[3]);
 	if (strcmp(argv[1], "monitor") == 0)
-		return cmd_monitor(ifindex, argv[3]);
+		return cmd_monitor(ifindex, argv[3], argc > 4 ? argv[4] : NULL);
 	return 2;
 }
 

@@ -206,6 +206,20 @@ test_monitor() {
 		bash -c "! grep -qE '198\\.51\\.100\\.77|ifindex $(in_a cat /sys/class/net/other0/ifindex)\$' '$log'"
 }
 
+# An overrun (ENOBUFS) must be reported and every watched link resynced.
+test_monitor_overrun() {
+	local log=$TMP/overrun.txt i
+	in_a "$PROBE" monitor veth0 5 2 >"$log" 2>"$TMP/overrun.err" &
+	BG_PIDS+=($!)
+	wait_for "$log" "^ready stalling" || fail monitor_overrun_ready
+	for ((i = 10; i < 250; i++)); do echo "addr add 192.0.2.$i/24 dev veth0"; done >"$TMP/add.batch"
+	sed 's/^addr add/addr del/' "$TMP/add.batch" >"$TMP/del.batch"
+	in_a ip -batch "$TMP/add.batch"
+	in_a ip -batch "$TMP/del.batch"
+	check monitor_overrun_warns wait_for "$TMP/overrun.err" "overrun" 50
+	check monitor_overrun_resyncs_links wait_for "$log" "^link up ifindex $IFINDEX_A" 50
+}
+
 [ "$(id -u)" = 0 ] || { echo "FAIL needs_root"; exit 1; }
 [ -x "$PROBE" ] || { echo "FAIL probe_missing: $PROBE"; exit 1; }
 setup
@@ -216,6 +230,7 @@ test_v6_primary
 test_garp
 test_na
 test_monitor
+test_monitor_overrun
 
 if [ "$FAILS" -ne 0 ]; then
 	echo "$FAILS check(s) failed"

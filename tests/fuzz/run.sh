@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Build the libFuzzer targets with clang and run each for SECONDS (default 60).
+# Not part of the suite: a separate, longer command.
+#   bash tests/fuzz/run.sh [SECONDS]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+seconds=${1:-60}
+out=$(mktemp -d /tmp/vipd-fuzz.XXXXXX)
+flags="-std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -Isrc"
+
+clang $flags tests/fuzz/fuzz_vrrp_packet.c src/vrrp_packet.c src/ipaddr.c -o "$out/fuzz_vrrp_packet"
+clang $flags $(pkg-config --cflags libconfig) tests/fuzz/fuzz_config.c src/config.c src/ipaddr.c \
+	src/log.c $(pkg-config --libs libconfig) -o "$out/fuzz_config"
+
+for target in fuzz_vrrp_packet fuzz_config; do
+	echo "== $target for ${seconds}s"
+	mkdir -p "$out/$target.corpus"
+	(cd "$out" && "./$target" -max_total_time="$seconds" -print_final_stats=1 \
+		"$target.corpus" 2>&1 | grep -E 'stat::number_of_executed_units|ERROR|SUMMARY|Done')
+done
+echo "artifacts and corpora: $out"
