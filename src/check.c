@@ -25,7 +25,7 @@ struct check_sub {
 struct check {
 	struct loop *loop;
 	const struct check_config *cfg;
-	struct net_probe *net;   /* tcp, https */
+	struct net_probe *net;	 /* tcp, https */
 	struct check_exec *exec; /* exec */
 	struct check_counter counter;
 	struct loop_timer timer;
@@ -199,21 +199,21 @@ static int check_probe_new(struct check *c, const char *script_user, char *err, 
 {
 	switch (c->cfg->type) {
 	case CHECK_EXEC:
-		c->exec = check_exec_new(c->loop, c->cfg, script_user, check_on_done, c, err,
-					 errlen);
+		c->exec =
+		    check_exec_new(c->loop, c->cfg, script_user, check_on_done, c, err, errlen);
 		return c->exec ? 0 : -1;
 	case CHECK_TCP:
 	case CHECK_HTTPS:
-		c->net = net_probe_new(c->loop, c->cfg, check_on_done, check_on_lost, c, err,
-				       errlen);
+		c->net =
+		    net_probe_new(c->loop, c->cfg, check_on_done, check_on_lost, c, err, errlen);
 		return c->net ? 0 : -1;
 	}
 	snprintf(err, errlen, "check '%s': unknown type", c->cfg->name);
 	return -1;
 }
 
-struct check *check_new(struct loop *loop, const struct check_config *cfg,
-			const char *script_user, char *err, size_t errlen)
+struct check *check_new(struct loop *loop, const struct check_config *cfg, const char *script_user,
+			char *err, size_t errlen)
 {
 	struct check *c = calloc(1, sizeof(*c));
 

@@ -34,6 +34,10 @@ void net_probe_run(struct net_probe *p, usec_t timeout);
 /* Whether a run is in progress. */
 bool net_probe_busy(const struct net_probe *p);
 
+/* Keep connections open between runs (the default) or close each one after
+ * its run (for measurements and servers that mind idle connections). */
+void net_probe_set_keepalive(struct net_probe *p, bool on);
+
 /* Abort any run, close the connection, free. */
 void net_probe_free(struct net_probe *p);
 

@@ -343,21 +343,13 @@ static void set_default(const struct key *k, void *obj)
 		store_int(obj, k, k->def);
 }
 
-static int parse_key(struct loader *ld, const config_setting_t *g, const struct key *k,
-		     void *obj, const char *where)
+/* A present setting of a table key. */
+static int parse_value(struct loader *ld, const config_setting_t *s, const struct key *k,
+		       void *obj)
 {
-	const config_setting_t *s = config_setting_get_member(g, k->name);
 	long long v;
 	usec_t us;
 
-	if (!s && (k->flags & F_REQ))
-		return fail(ld, g, "missing '%s' %s", k->name, where);
-	if (k->kind == K_CUSTOM)
-		return k->parse(ld, s, obj);
-	if (!s) {
-		set_default(k, obj);
-		return 0;
-	}
 	switch (k->kind) {
 	case K_INT:
 		return parse_int(ld, s, k, obj);
@@ -383,6 +375,22 @@ static int parse_key(struct loader *ld, const config_setting_t *g, const struct 
 	default:
 		return parse_strv(ld, s, k, obj);
 	}
+}
+
+static int parse_key(struct loader *ld, const config_setting_t *g, const struct key *k,
+		     void *obj, const char *where)
+{
+	const config_setting_t *s = config_setting_get_member(g, k->name);
+
+	if (!s && (k->flags & F_REQ))
+		return fail(ld, g, "missing '%s' %s", k->name, where);
+	if (k->kind == K_CUSTOM)
+		return k->parse(ld, s, obj);
+	if (!s) {
+		set_default(k, obj);
+		return 0;
+	}
+	return parse_value(ld, s, k, obj);
 }
 
 static bool key_known(const struct key *keys, const char *name)
@@ -450,7 +458,7 @@ static int check_target(struct loader *ld, const config_setting_t *g, const stru
 	if (!c->target)
 		return fail(ld, s, "'target' must not be empty");
 	if (c->type == CHECK_HTTPS && (strncmp(c->target, "https://", 8) || !c->target[8]))
-		return fail(ld, s, "https target '%s' must start with https://", c->target);
+		return fail(ld, s, "https target '%s' must be an https:// URL", c->target);
 	if (c->type == CHECK_TCP && !tcp_target_ok(c->target))
 		return fail(ld, s, "tcp target '%s' must be HOST:PORT ([ADDR]:PORT for IPv6)",
 			    c->target);
@@ -638,13 +646,26 @@ static bool has_peer_of(const struct instance_config *in, sa_family_t family)
 	return false;
 }
 
+static int add_peer(struct loader *ld, const config_setting_t *e, struct instance_config *in)
+{
+	struct ip_addr *a = &in->unicast_peers[in->n_unicast_peers];
+	size_t j;
+
+	if (parse_unicast_addr(ld, e, "unicast_peers", in, a) < 0)
+		return -1;
+	for (j = 0; j < in->n_unicast_peers; j++)
+		if (ipaddr_equal(&in->unicast_peers[j], a))
+			return fail(ld, e, "duplicate unicast peer '%s'", config_setting_get_string(e));
+	in->n_unicast_peers++;
+	return 0;
+}
+
 /* Peers: each of a VIP family, no duplicates, and one at least per VIP family. */
 static int parse_peers(struct loader *ld, const config_setting_t *s, void *obj)
 {
 	struct instance_config *in = obj;
 	const sa_family_t fams[2] = { AF_INET, AF_INET6 };
 	int i, n;
-	size_t j;
 
 	if (!s)
 		return 0;
@@ -655,17 +676,9 @@ static int parse_peers(struct loader *ld, const config_setting_t *s, void *obj)
 		return 0;
 	if (!(in->unicast_peers = calloc_or_fail(ld, (size_t)n, sizeof(*in->unicast_peers))))
 		return -1;
-	for (i = 0; i < n; i++) {
-		struct ip_addr *a = &in->unicast_peers[i];
-
-		if (parse_unicast_addr(ld, elem(s, i), "unicast_peers", in, a) < 0)
+	for (i = 0; i < n; i++)
+		if (add_peer(ld, elem(s, i), in) < 0)
 			return -1;
-		for (j = 0; j < in->n_unicast_peers; j++)
-			if (ipaddr_equal(&in->unicast_peers[j], a))
-				return fail(ld, elem(s, i), "duplicate unicast peer '%s'",
-					    config_setting_get_string(elem(s, i)));
-		in->n_unicast_peers++;
-	}
 	for (i = 0; i < 2; i++)
 		if (config_instance_has_family(in, fams[i]) && !has_peer_of(in, fams[i]))
 			return fail(ld, s, "instance '%s' has %s VIPs but no %s unicast peer",
@@ -1100,35 +1113,40 @@ const char *config_check_type_name(enum check_type type)
 
 /* ---- printing ---- */
 
+static void print_strv(FILE *out, char *const *v, size_t n)
+{
+	size_t i;
+
+	fputc('[', out);
+	for (i = 0; i < n; i++) {
+		fputs(i ? ", " : " ", out);
+		print_quoted(out, v[i]);
+	}
+	fputs(" ]", out);
+}
+
 static void print_key(FILE *out, const char *indent, const struct key *k, const void *obj)
 {
 	const char *p = (const char *)obj + k->off;
-	size_t i, n;
 
 	fprintf(out, "%s%s = ", indent, k->name);
-	if (k->kind == K_INT) {
+	if (k->kind == K_INT)
 		fprintf(out, "%lld", load_int(obj, k));
-	} else if (k->kind == K_SECS) {
+	else if (k->kind == K_SECS)
 		print_secs(out, load_int(obj, k));
-	} else if (k->kind == K_BOOL) {
+	else if (k->kind == K_BOOL)
 		fputs(load_int(obj, k) ? "true" : "false", out);
-	} else if (k->kind == K_CHOICE) {
+	else if (k->kind == K_CHOICE)
 		print_quoted(out, k->words[load_int(obj, k)]);
-	} else if (k->kind == K_STR) {
+	else if (k->kind == K_STR)
 		print_quoted(out, *(char *const *)p);
-	} else if (k->kind == K_BUF) {
+	else if (k->kind == K_BUF)
 		print_quoted(out, p);
-	} else if (k->kind == K_STRV) {
-		n = *(const size_t *)((const char *)obj + k->aux);
-		fputc('[', out);
-		for (i = 0; i < n; i++) {
-			fputs(i ? ", " : " ", out);
-			print_quoted(out, (*(char *const *const *)p)[i]);
-		}
-		fputs(" ]", out);
-	} else {
+	else if (k->kind == K_STRV)
+		print_strv(out, *(char *const *const *)p,
+			   *(const size_t *)((const char *)obj + k->aux));
+	else
 		k->print(out, obj);
-	}
 	fputs(";\n", out);
 }
 

@@ -6,9 +6,11 @@
 #include <string.h>
 
 #include "control.h"
+#include "health.h"
 #include "log.h"
 #include "loop.h"
 #include "netlink.h"
+#include "notify.h"
 #include "pidfile.h"
 #include "vrrp_instance.h"
 
@@ -17,7 +19,9 @@ struct daemon {
 	struct config *cfg;
 	struct loop *loop;
 	struct vrrp_instance **instances;
+	struct notifier **notifiers; /* parallel to instances; NULL without a script */
 	size_t n_instances;
+	struct health *health;
 };
 
 static void on_link_changed(void *arg, int ifindex, bool up)
@@ -84,24 +88,65 @@ static int on_control(void *arg, const char *command, FILE *out)
 	fprintf(out, "router_id %s\n", d->cfg->router_id);
 	for (i = 0; i < d->n_instances; i++)
 		vrrp_instance_print_status(d->instances[i], out);
+	health_print_status(d->health, out);
 	return 0;
+}
+
+static const char *notify_state_word(enum vrrp_state state)
+{
+	static const char *const words[VRRP_STATE__COUNT] = {
+		[VRRP_STATE_INIT] = "INIT",
+		[VRRP_STATE_BACKUP] = "BACKUP",
+		[VRRP_STATE_MASTER] = "MASTER",
+		[VRRP_STATE_FAULT] = "FAULT",
+	};
+
+	return words[state];
+}
+
+static void on_instance_state(void *arg, struct vrrp_instance *in, const char *family,
+			      enum vrrp_state from, enum vrrp_state to, uint8_t priority)
+{
+	struct notifier *n = arg;
+
+	(void)family;
+	(void)from;
+	notify_state(n, vrrp_instance_config(in)->name, notify_state_word(to), priority);
+}
+
+static int daemon_add_instance(struct daemon *d, size_t i, char *err, size_t errlen)
+{
+	const struct instance_config *icfg = &d->cfg->instances[i];
+	struct vrrp_instance *in = vrrp_instance_new(d->loop, icfg, err, errlen);
+
+	if (!in)
+		return -1;
+	d->instances[d->n_instances++] = in;
+	if (icfg->notify && icfg->notify[0]) {
+		d->notifiers[i] = notify_new(d->loop, icfg->notify, d->cfg->script_user, err, errlen);
+		if (!d->notifiers[i])
+			return -1;
+		vrrp_instance_set_state_cb(in, on_instance_state, d->notifiers[i]);
+	}
+	return health_attach(d->health, in, err, errlen);
 }
 
 static int daemon_build(struct daemon *d, char *err, size_t errlen)
 {
 	size_t i;
 
-	d->instances = calloc(d->cfg->n_instances, sizeof(*d->instances));
-	if (!d->instances) {
+	d->instances = calloc(d->cfg->n_instances + 1, sizeof(*d->instances));
+	d->notifiers = calloc(d->cfg->n_instances + 1, sizeof(*d->notifiers));
+	if (!d->instances || !d->notifiers) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	for (i = 0; i < d->cfg->n_instances; i++) {
-		d->instances[i] = vrrp_instance_new(d->loop, &d->cfg->instances[i], err, errlen);
-		if (!d->instances[i])
+	d->health = health_new(d->loop, d->cfg, err, errlen);
+	if (!d->health)
+		return -1;
+	for (i = 0; i < d->cfg->n_instances; i++)
+		if (daemon_add_instance(d, i, err, errlen) < 0)
 			return -1;
-		d->n_instances++;
-	}
 	return 0;
 }
 
@@ -137,9 +182,13 @@ static void daemon_teardown(struct daemon *d)
 
 	if (d->loop)
 		control_close(d->loop);
+	health_free(d->health);
 	for (i = 0; i < d->n_instances; i++)
 		vrrp_instance_free(d->instances[i]);
+	for (i = 0; d->notifiers && i < d->cfg->n_instances; i++)
+		notify_free(d->notifiers[i]);
 	free(d->instances);
+	free(d->notifiers);
 	if (d->loop)
 		netlink_monitor_stop(d->loop);
 	netlink_close();
@@ -164,6 +213,7 @@ int daemon_run(const struct daemon_options *opts, struct config *cfg)
 	} else {
 		log_notice("vipd started: %zu instance(s) from %s", d.n_instances,
 			   opts->config_path);
+		health_start(d.health);
 		for (i = 0; i < d.n_instances; i++)
 			vrrp_instance_start(d.instances[i]);
 		if (loop_run(d.loop) < 0)

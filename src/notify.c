@@ -12,7 +12,7 @@
 #include "spawn.h"
 
 #define NOTIFY_STATE_MAX 16
-#define NOTIFY_PRIO_MAX 12
+#define NOTIFY_PRIO_MAX	 12
 
 struct notify_call {
 	struct notify_call *next;
@@ -60,15 +60,15 @@ static void notify_next(struct notifier *n)
 {
 	while (!n->running && n->head) {
 		struct notify_call *call = queue_pop(n);
-		char *argv[] = { call->instance, call->state, call->priority, NULL };
+		char *argv[] = {call->instance, call->state, call->priority, NULL};
 
 		log_debug("notify: %s %s %s", call->instance, call->state, call->priority);
 		if (spawn_job_start(&n->job, &n->user, n->cmd, argv, NOTIFY_TIMEOUT) == 0) {
 			n->running = call;
 			return;
 		}
-		log_warn("notify %s %s: cannot start the script: %s", call->instance,
-			 call->state, strerror(errno));
+		log_warn("notify %s %s: cannot start the script: %s", call->instance, call->state,
+			 strerror(errno));
 		free(call);
 	}
 }
@@ -127,8 +127,7 @@ fail:
 	return NULL;
 }
 
-void notify_state(struct notifier *n, const char *instance, const char *state,
-		  unsigned priority)
+void notify_state(struct notifier *n, const char *instance, const char *state, unsigned priority)
 {
 	struct notify_call *call = calloc(1, sizeof(*call));
 

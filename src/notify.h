@@ -27,8 +27,7 @@ struct notifier *notify_new(struct loop *loop, const char *script, const char *s
 
 /* Queue one call; it starts at once when nothing runs. state is passed as
  * given ("MASTER", "BACKUP", "FAULT", ...). */
-void notify_state(struct notifier *n, const char *instance, const char *state,
-		  unsigned priority);
+void notify_state(struct notifier *n, const char *instance, const char *state, unsigned priority);
 
 /* Whether a script runs or calls wait (e.g. to let the last ones finish at
  * shutdown). */

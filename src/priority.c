@@ -12,8 +12,7 @@ static int priority_delta(const struct priority_input *in)
 	return 0;
 }
 
-uint8_t priority_effective(uint8_t base, const struct priority_input *checks, size_t n,
-			   bool *fault)
+uint8_t priority_effective(uint8_t base, const struct priority_input *checks, size_t n, bool *fault)
 {
 	long sum = base;
 	bool f = false;

@@ -7,9 +7,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define PRIORITY_MIN 1
+#define PRIORITY_MIN	    1
 #define PRIORITY_MAX_BACKUP 254
-#define PRIORITY_OWNER 255
+#define PRIORITY_OWNER	    255
 
 /* One tracked check: its configured weight and whether it passes now. */
 struct priority_input {

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -36,8 +37,8 @@ static int user_fill(struct spawn_user *u, const struct passwd *pw, char *err, s
 		return -1;
 	}
 	if (getgrouplist(u->name, u->gid, u->groups, &n) < 0) {
-		log_warn("script_user '%s' is in more than %d groups; using the first %d",
-			 u->name, SPAWN_GROUPS_MAX, SPAWN_GROUPS_MAX);
+		log_warn("script_user '%s' is in more than %d groups; using the first %d", u->name,
+			 SPAWN_GROUPS_MAX, SPAWN_GROUPS_MAX);
 		n = SPAWN_GROUPS_MAX;
 	}
 	u->n_groups = n;
@@ -61,7 +62,8 @@ int spawn_user_lookup(const char *name, struct spawn_user *u, char *err, size_t 
 
 	memset(u, 0, sizeof(*u));
 	if (!name || !*name || strlen(name) >= sizeof(u->name)) {
-		snprintf(err, errlen, "script_user '%s' is not a valid user name", name ? name : "");
+		snprintf(err, errlen, "script_user '%s' is not a valid user name",
+			 name ? name : "");
 		return -1;
 	}
 	strcpy(u->name, name);
@@ -72,7 +74,8 @@ int spawn_user_lookup(const char *name, struct spawn_user *u, char *err, size_t 
 	}
 	if (pw && pw->pw_uid == 0 && !root) {
 		snprintf(err, errlen,
-			 "script_user '%s' has uid 0; write script_user = \"root\" to run scripts as root",
+			 "script_user '%s' has uid 0; write script_user = \"root\" to run scripts "
+			 "as root",
 			 name);
 		return -1;
 	}
@@ -213,8 +216,7 @@ static void path_lookup(const char *word, char *out, size_t outlen)
 	}
 }
 
-int spawn_check_command(const struct spawn_user *u, const char *cmdline, char *err,
-			size_t errlen)
+int spawn_check_command(const struct spawn_user *u, const char *cmdline, char *err, size_t errlen)
 {
 	char word[PATH_MAX];
 	char path[PATH_MAX];
@@ -304,28 +306,63 @@ static char **build_args(const char *cmd, char *const argv[])
 
 /* ---- the job ---- */
 
+/* The leader is reaped and the group is gone (or killed): report. */
+static void job_finish(struct spawn_job *j)
+{
+	loop_timer_cancel(j->loop, &j->timer);
+	kill(-j->pid, SIGKILL); /* whatever the script left behind in its group */
+	j->pid = 0;
+	j->reaped = false;
+	j->done(j->arg, j->wait_status, j->timed_out);
+}
+
+/* In the grace after SIGTERM with the leader gone: look again soon. */
+static void job_poll(struct spawn_job *j, usec_t now)
+{
+	usec_t when = now + SPAWN_GRACE_POLL;
+
+	loop_timer_arm(j->loop, &j->timer, when < j->grace_end ? when : j->grace_end);
+}
+
 static void job_on_timer(void *arg)
 {
 	struct spawn_job *j = arg;
+	usec_t now = time_now();
 
 	if (!j->timed_out) {
 		j->timed_out = true;
+		j->grace_end = now + SPAWN_KILL_GRACE;
 		kill(-j->pid, SIGTERM);
-		loop_timer_arm(j->loop, &j->timer, time_now() + SPAWN_KILL_GRACE);
+		loop_timer_arm(j->loop, &j->timer, j->grace_end);
+		return;
+	}
+	if (j->reaped && kill(-j->pid, 0) < 0) {
+		job_finish(j); /* the whole group is gone */
+		return;
+	}
+	if (now < j->grace_end) {
+		job_poll(j, now);
 		return;
 	}
 	kill(-j->pid, SIGKILL);
 	j->killed = true;
+	if (j->reaped)
+		job_finish(j);
 }
 
 static void job_on_exit(void *arg, pid_t pid, int wait_status)
 {
 	struct spawn_job *j = arg;
 
-	loop_timer_cancel(j->loop, &j->timer);
-	kill(-pid, SIGKILL); /* whatever the script left behind in its group */
-	j->pid = 0;
-	j->done(j->arg, wait_status, j->timed_out);
+	(void)pid;
+	j->wait_status = wait_status;
+	j->reaped = true;
+	/* After SIGTERM the rest of the group keeps its grace. */
+	if (j->timed_out && !j->killed && kill(-j->pid, 0) == 0) {
+		job_poll(j, time_now());
+		return;
+	}
+	job_finish(j);
 }
 
 void spawn_job_init(struct spawn_job *j, struct loop *loop, spawn_done_cb done, void *arg)
@@ -351,7 +388,7 @@ int spawn_job_start(struct spawn_job *j, const struct spawn_user *u, const char 
 {
 	char home[SPAWN_PATH_MAX + sizeof("HOME=")];
 	char path[sizeof(spawn_path) + sizeof("PATH=")];
-	char *envp[] = { path, home, NULL };
+	char *envp[] = {path, home, NULL};
 	char **args;
 	pid_t pid;
 
@@ -360,6 +397,9 @@ int spawn_job_start(struct spawn_job *j, const struct spawn_user *u, const char 
 	args = build_args(cmd, argv);
 	if (!args)
 		return -1;
+	/* Orphans of a script come to us, and the loop reaps them at once:
+	 * no zombie waits for a slow init, and a group dies promptly. */
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
 	pid = fork();
 	if (pid == 0)
 		child_exec(u, args, envp);
@@ -377,6 +417,7 @@ int spawn_job_start(struct spawn_job *j, const struct spawn_user *u, const char 
 	j->pid = pid;
 	j->timed_out = false;
 	j->killed = false;
+	j->reaped = false;
 	loop_timer_arm(j->loop, &j->timer, time_now() + timeout);
 	return 0;
 }
@@ -392,8 +433,10 @@ void spawn_job_abort(struct spawn_job *j)
 		return;
 	loop_timer_cancel(j->loop, &j->timer);
 	kill(-j->pid, SIGKILL);
-	loop_unwatch_child(j->loop, j->pid);
+	if (!j->reaped)
+		loop_unwatch_child(j->loop, j->pid);
 	j->pid = 0;
+	j->reaped = false;
 }
 
 void spawn_describe_status(int wait_status, char *buf, size_t len)

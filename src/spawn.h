@@ -16,11 +16,15 @@
 /* Time between SIGTERM and SIGKILL to a timed-out script's group. */
 #define SPAWN_KILL_GRACE (USEC_PER_SEC / 2)
 
+/* In that grace, once the leader is gone: how often to see whether the rest
+ * of its group has gone too. */
+#define SPAWN_GRACE_POLL (USEC_PER_SEC / 50)
+
 /* Exit status of a child whose set-up (privileges, descriptors) failed. */
 #define SPAWN_EXIT_SETUP 125
 
-#define SPAWN_NAME_MAX 64
-#define SPAWN_PATH_MAX 256
+#define SPAWN_NAME_MAX	 64
+#define SPAWN_PATH_MAX	 256
 #define SPAWN_GROUPS_MAX 64
 
 /* Who scripts run as, resolved once at start-up (no NSS calls after fork). */
@@ -45,8 +49,7 @@ bool spawn_user_is_root(const struct spawn_user *u);
  * word, looked up in the scripts' PATH when it has no '/') a non-root user
  * could modify or replace. 0 when safe (or the user is not root), else -1
  * with the reason in err. */
-int spawn_check_command(const struct spawn_user *u, const char *cmdline, char *err,
-			size_t errlen);
+int spawn_check_command(const struct spawn_user *u, const char *cmdline, char *err, size_t errlen);
 
 /* One running script. Embedded in its owner; zero it or spawn_job_init it. */
 typedef void (*spawn_done_cb)(void *arg, int wait_status, bool timed_out);
@@ -56,6 +59,9 @@ struct spawn_job {
 	pid_t pid; /* also the process group id; 0 when idle */
 	bool timed_out;
 	bool killed; /* SIGKILL already sent to the group */
+	bool reaped; /* the leader is gone, the rest of its group in its grace */
+	int wait_status;
+	usec_t grace_end;
 	struct loop_timer timer;
 	spawn_done_cb done;
 	void *arg;
@@ -66,7 +72,8 @@ void spawn_job_init(struct spawn_job *j, struct loop *loop, spawn_done_cb done, 
 
 /* Start `/bin/sh -c cmd [sh argv...]` (argv: extra positional parameters,
  * NULL-terminated, or NULL). done is called once, after the process is
- * reaped, never from inside this call. 0, or -1 (errno) when fork failed. */
+ * reaped (after a timeout: once its whole group is gone or SIGKILLed), never
+ * from inside this call. 0, or -1 (errno) when fork failed. */
 int spawn_job_start(struct spawn_job *j, const struct spawn_user *u, const char *cmd,
 		    char *const argv[], usec_t timeout);
 

@@ -270,40 +270,54 @@ uint64_t vrrp_socket_drops(const struct vrrp_socket *s, enum vrrp_drop_reason re
 
 /* ---- sending ---- */
 
-static int send_ipv4(const struct vrrp_socket *s, const struct ip_addr *src,
-		     const struct ip_addr *dst, const uint8_t *msg, size_t len)
+/* sendmsg msg to name with one control message (level, type, data). */
+static int send_with_cmsg(int fd, void *name, socklen_t namelen, int level, int type,
+			  const void *data, size_t datalen, const uint8_t *msg, size_t len)
 {
 	union {
-		char buf[CMSG_SPACE(sizeof(struct in_pktinfo))];
+		char buf[CMSG_SPACE(sizeof(struct in6_pktinfo))];
 		struct cmsghdr align;
 	} control;
-	struct sockaddr_in sin;
 	struct iovec iov = { .iov_base = (void *)msg, .iov_len = len };
 	struct msghdr mh;
 	struct cmsghdr *cm;
+
+	memset(&control, 0, sizeof(control));
+	memset(&mh, 0, sizeof(mh));
+	mh.msg_name = name;
+	mh.msg_namelen = namelen;
+	mh.msg_iov = &iov;
+	mh.msg_iovlen = 1;
+	mh.msg_control = control.buf;
+	mh.msg_controllen = CMSG_SPACE(datalen);
+	cm = CMSG_FIRSTHDR(&mh);
+	cm->cmsg_level = level;
+	cm->cmsg_type = type;
+	cm->cmsg_len = CMSG_LEN(datalen);
+	memcpy(CMSG_DATA(cm), data, datalen);
+	return sendmsg(fd, &mh, 0) < 0 ? -1 : 0;
+}
+
+/* IP_PKTINFO: ipi_spec_dst is the source, so a VIP on the interface (even
+ * one the kernel would pick first) never becomes the advert's source. */
+static int send_ipv4(const struct vrrp_socket *s, const struct ip_addr *src,
+		     const struct ip_addr *dst, const uint8_t *msg, size_t len)
+{
+	struct sockaddr_in sin;
 	struct in_pktinfo pi;
 
 	memset(&sin, 0, sizeof(sin));
 	sin.sin_family = AF_INET;
 	sin.sin_addr = dst->u.v4;
-	memset(&control, 0, sizeof(control));
-	memset(&mh, 0, sizeof(mh));
-	mh.msg_name = &sin;
-	mh.msg_namelen = sizeof(sin);
-	mh.msg_iov = &iov;
-	mh.msg_iovlen = 1;
-	mh.msg_control = control.buf;
-	mh.msg_controllen = sizeof(control.buf);
 	memset(&pi, 0, sizeof(pi));
 	pi.ipi_ifindex = s->ifindex;
-	pi.ipi_spec_dst = src->u.v4; /* the source address of the packet */
-	cm = CMSG_FIRSTHDR(&mh);
-	cm->cmsg_level = IPPROTO_IP;
-	cm->cmsg_type = IP_PKTINFO;
-	cm->cmsg_len = CMSG_LEN(sizeof(pi));
-	memcpy(CMSG_DATA(cm), &pi, sizeof(pi));
-	return sendmsg(s->fd, &mh, 0) < 0 ? -1 : 0;
+	pi.ipi_spec_dst = src->u.v4;
+	return send_with_cmsg(s->fd, &sin, sizeof(sin), IPPROTO_IP, IP_PKTINFO, &pi,
+			      sizeof(pi), msg, len);
 }
+
+_Static_assert(sizeof(struct in_pktinfo) <= sizeof(struct in6_pktinfo),
+	       "send_with_cmsg control buffer");
 
 static bool needs_scope(const struct in6_addr *a)
 {
@@ -313,14 +327,7 @@ static bool needs_scope(const struct in6_addr *a)
 static int send_ipv6(const struct vrrp_socket *s, const struct ip_addr *src,
 		     const struct ip_addr *dst, const uint8_t *msg, size_t len)
 {
-	union {
-		char buf[CMSG_SPACE(sizeof(struct in6_pktinfo))];
-		struct cmsghdr align;
-	} control;
 	struct sockaddr_in6 sin6;
-	struct iovec iov = { .iov_base = (void *)msg, .iov_len = len };
-	struct msghdr mh;
-	struct cmsghdr *cm;
 	struct in6_pktinfo pi;
 
 	memset(&sin6, 0, sizeof(sin6));
@@ -328,23 +335,11 @@ static int send_ipv6(const struct vrrp_socket *s, const struct ip_addr *src,
 	sin6.sin6_addr = dst->u.v6;
 	if (needs_scope(&dst->u.v6))
 		sin6.sin6_scope_id = (uint32_t)s->ifindex;
-	memset(&control, 0, sizeof(control));
-	memset(&mh, 0, sizeof(mh));
-	mh.msg_name = &sin6;
-	mh.msg_namelen = sizeof(sin6);
-	mh.msg_iov = &iov;
-	mh.msg_iovlen = 1;
-	mh.msg_control = control.buf;
-	mh.msg_controllen = sizeof(control.buf);
 	memset(&pi, 0, sizeof(pi));
 	pi.ipi6_addr = src->u.v6;
 	pi.ipi6_ifindex = (unsigned)s->ifindex;
-	cm = CMSG_FIRSTHDR(&mh);
-	cm->cmsg_level = IPPROTO_IPV6;
-	cm->cmsg_type = IPV6_PKTINFO;
-	cm->cmsg_len = CMSG_LEN(sizeof(pi));
-	memcpy(CMSG_DATA(cm), &pi, sizeof(pi));
-	return sendmsg(s->fd, &mh, 0) < 0 ? -1 : 0;
+	return send_with_cmsg(s->fd, &sin6, sizeof(sin6), IPPROTO_IPV6, IPV6_PKTINFO, &pi,
+			      sizeof(pi), msg, len);
 }
 
 int vrrp_socket_send(struct vrrp_socket *s, const struct ip_addr *src,

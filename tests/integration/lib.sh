@@ -43,6 +43,7 @@ LAB_NS=()              # every namespace made, for cleanup
 LAB_MASTERS=()         # m1 .. mN
 LAB_STARTED=()         # nodes a daemon was started on (for logs)
 LAB_PROBE_PID=""
+LAB_READY=0            # when lab_setup finished (ms): daemons start after it
 
 # ---------------------------------------------------------------- output
 
@@ -121,8 +122,8 @@ to_ms()
 	echo $(( 10#${int:-0} * 1000 + 10#$frac ))
 }
 
-# wait_for TIMEOUT_S CMD...: poll CMD every 20 ms until it succeeds (0) or
-# TIMEOUT_S seconds pass (1). CMD's output is discarded.
+# wait_for TIMEOUT_S CMD...: poll CMD every 20 ms (WAIT_STEP seconds) until
+# it succeeds (0) or TIMEOUT_S seconds pass (1). CMD's output is discarded.
 wait_for()
 {
 	local end=$(( $(now_ms) + $(to_ms "$1") ))
@@ -130,7 +131,7 @@ wait_for()
 	while :; do
 		"$@" >/dev/null 2>&1 && return 0
 		[ "$(now_ms)" -ge "$end" ] && return 1
-		sleep 0.02
+		sleep "${WAIT_STEP:-0.02}"
 	done
 }
 
@@ -248,6 +249,7 @@ lab_setup()
 		wait_for 3 _lab_listening "$node" || fail "listener of $node not up"
 	done
 	say "lab $LAB_PREFIX: switch, ${LAB_MASTERS[*]}, client; logs in $LAB_DIR"
+	LAB_READY=$(now_ms)
 }
 
 # All pids started for a node's daemon: launch pid, pid files, descendants.
@@ -738,4 +740,54 @@ stop_and_measure()
 	probe_stop
 	OUTAGE=$(probe_outage "$t0" "$old") || fail "$label: the prober saw no answer"
 	measured "$label: client outage $OUTAGE ms"
+}
+
+# ms_to_s MS: print milliseconds as seconds (1500 -> 1.500).
+ms_to_s() { printf '%d.%03d' $(( $1 / 1000 )) $(( $1 % 1000 )); }
+
+# interop_run VERSION INTERVAL_S VIP/PREFIX [PASSWORD]: a mixed group in one
+# VRID: vipd on m1 (50) and m2 (120), keepalived on m3. Checks election with
+# keepalived highest, then vipd highest, and failover in both directions by
+# crash and by graceful stop.
+interop_run()
+{
+	local ver=$1 int=$2 vipp=$3 pass=${4:-} vip=${3%/*} o int_ms
+	o=(-V "$ver" -i "$int" -a "$vipp")
+	[ -n "$pass" ] && o+=(-A "$pass")
+	int_ms=$(to_ms "$int")
+	local elect crash grace hold
+	elect=$(ms_to_s $(( 4 * int_ms + 5000 )))   # MDI + start-up
+	crash=$(ms_to_s $(( 4 * int_ms + 3000 )))   # MDI + margin
+	grace=$(ms_to_s $(( 2 * int_ms + 500 )))    # Skew_Time + margin < MDI
+	hold=$(ms_to_s $(( 4 * int_ms + 1000 )))    # longer than MDI
+
+	lab_setup 3
+	say "v$ver, advert interval $int s, VIP $vipp${pass:+, PASS auth \"$pass\"}"
+	vipd_node m1 -p 50 "${o[@]}"
+	vipd_node m2 -p 120 "${o[@]}"
+	ka_node m3 -p 150 "${o[@]}"
+	expect_holder "$elect" "$vip" m3 "$LAB_READY" "election, keepalived highest"
+	expect_client "$vip" m3
+	expect_sole_holder_for "$int" "$vip" m3 "election, keepalived highest"
+
+	crash_and_measure m3 m2 "$vip" "$crash" \
+	    "failover keepalived->vipd (crash)" $(( 2 * int_ms ))
+
+	link_up m3
+	ka_node m3 -p 110 "${o[@]}"
+	say "keepalived restarted on m3 with priority 110"
+	expect_sole_holder_for "$hold" "$vip" m2 "election, vipd highest"
+	measured "election, vipd highest: m2 kept $vip for $hold s with keepalived (110) in the group"
+
+	crash_and_measure m2 m3 "$vip" "$crash" \
+	    "failover vipd->keepalived (crash)" $(( 2 * int_ms ))
+
+	link_up m2
+	local t0; t0=$(now_ms)
+	vipd_node m2 -p 120 "${o[@]}"
+	expect_holder "$elect" "$vip" m2 "$t0" "vipd (120) preempts keepalived (110)"
+	expect_client "$vip" m2
+
+	stop_and_measure m2 m3 "$vip" "$grace" "failover vipd->keepalived (graceful)"
+	stop_and_measure m3 m1 "$vip" "$grace" "failover keepalived->vipd (graceful)"
 }

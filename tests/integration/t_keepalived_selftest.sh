@@ -9,7 +9,7 @@ lab_setup 3
 ka_node m1 -p 100
 ka_node m2 -p 150
 ka_node m3 -p 120
-t=$(measure_until 10 "$LAB_T0" holder_is "$VIP4" m2) ||
+t=$(measure_until 10 "$LAB_READY" holder_is "$VIP4" m2) ||
     fail "m2 should hold $VIP4 (holder: $(vip_holder "$VIP4"))"
 measured "election: m2 holds $VIP4 ${t} ms after lab start"
 who=$(client_reaches "$VIP4") || fail "the client cannot reach $VIP4"

@@ -83,6 +83,7 @@ addr() {
 # until it has joined and registered.
 recv_start() {
 	out=$TMP/$1
+	rm -f "$out" "$out.err" # no stale "ready" from the previous receiver
 	ip netns exec "$2" "$PROBE" recv "$3" "$4" "$5" "$RECV_SECONDS" >"$out" 2>"$out.err" &
 	PIDS="$PIDS $!"
 	eval "PID_$1=$!"

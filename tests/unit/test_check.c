@@ -15,10 +15,10 @@
 #include "check_exec.h"
 #include "check_net.h"
 
-#define MS (USEC_PER_SEC / 1000)
-#define T0 (1000 * USEC_PER_SEC)
+#define MS	   (USEC_PER_SEC / 1000)
+#define T0	   (1000 * USEC_PER_SEC)
 #define MAX_TIMERS 8
-#define MAX_RUNS 64
+#define MAX_RUNS   64
 
 /* ---- fake clock: check.c reads time_now(), i.e. clock_gettime ---- */
 
@@ -566,24 +566,24 @@ static void stats_count_runs_and_results(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(counter_down_rises_after_rise_successes),
-		cmocka_unit_test(counter_failure_resets_rise_streak),
-		cmocka_unit_test(counter_up_falls_after_fall_failures),
-		cmocka_unit_test(counter_success_resets_fall_streak),
-		cmocka_unit_test(counter_zero_rise_fall_act_as_one),
-		cmocka_unit_test_setup(initial_state_down_until_risen, setup),
-		cmocka_unit_test_setup(initial_up_when_configured, setup),
-		cmocka_unit_test_setup(transitions_reported_once, setup),
-		cmocka_unit_test_setup(runs_follow_interval_grid_not_completion, setup),
-		cmocka_unit_test_setup(fast_retry_after_first_failure, setup),
-		cmocka_unit_test_setup(fast_retry_pace_capped_by_interval, setup),
-		cmocka_unit_test_setup(success_ends_fast_retry, setup),
-		cmocka_unit_test_setup(lost_triggers_immediate_run_not_failure, setup),
-		cmocka_unit_test_setup(lost_then_refused_falls_at_fast_pace, setup),
-		cmocka_unit_test_setup(lost_right_after_a_run_waits_fast_pace, setup),
-		cmocka_unit_test_setup(no_double_start_when_run_overlaps, setup),
-		cmocka_unit_test_setup(free_releases_probe_and_timer, setup),
-		cmocka_unit_test_setup(stats_count_runs_and_results, setup),
+	    cmocka_unit_test(counter_down_rises_after_rise_successes),
+	    cmocka_unit_test(counter_failure_resets_rise_streak),
+	    cmocka_unit_test(counter_up_falls_after_fall_failures),
+	    cmocka_unit_test(counter_success_resets_fall_streak),
+	    cmocka_unit_test(counter_zero_rise_fall_act_as_one),
+	    cmocka_unit_test_setup(initial_state_down_until_risen, setup),
+	    cmocka_unit_test_setup(initial_up_when_configured, setup),
+	    cmocka_unit_test_setup(transitions_reported_once, setup),
+	    cmocka_unit_test_setup(runs_follow_interval_grid_not_completion, setup),
+	    cmocka_unit_test_setup(fast_retry_after_first_failure, setup),
+	    cmocka_unit_test_setup(fast_retry_pace_capped_by_interval, setup),
+	    cmocka_unit_test_setup(success_ends_fast_retry, setup),
+	    cmocka_unit_test_setup(lost_triggers_immediate_run_not_failure, setup),
+	    cmocka_unit_test_setup(lost_then_refused_falls_at_fast_pace, setup),
+	    cmocka_unit_test_setup(lost_right_after_a_run_waits_fast_pace, setup),
+	    cmocka_unit_test_setup(no_double_start_when_run_overlaps, setup),
+	    cmocka_unit_test_setup(free_releases_probe_and_timer, setup),
+	    cmocka_unit_test_setup(stats_count_runs_and_results, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

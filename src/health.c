@@ -1,0 +1,167 @@
+/* Health: checks -> effective priority per instance. */
+#include "health.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "log.h"
+#include "priority.h"
+
+struct health_watch {
+	struct vrrp_instance *in;
+	size_t *check_index; /* into health.checks, one per tracked check */
+	size_t n;
+};
+
+struct health {
+	struct loop *loop;
+	const struct config *cfg;
+	struct check **checks; /* parallel to cfg->checks */
+	size_t n_checks;
+	struct health_watch *watches;
+	size_t n_watches;
+};
+
+static void health_update(struct health *h, const struct health_watch *w)
+{
+	struct priority_input inputs[w->n ? w->n : 1];
+	const struct instance_config *icfg = vrrp_instance_config(w->in);
+	bool fault = false;
+	uint8_t priority;
+	size_t i;
+
+	for (i = 0; i < w->n; i++) {
+		struct check *c = h->checks[w->check_index[i]];
+
+		inputs[i].weight = check_config_of(c)->weight;
+		inputs[i].up = check_is_up(c);
+	}
+	priority = priority_effective(icfg->priority, inputs, w->n, &fault);
+	vrrp_instance_set_health(w->in, priority, fault);
+}
+
+static bool watch_tracks(const struct health *h, const struct health_watch *w,
+			 const struct check *c)
+{
+	size_t i;
+
+	for (i = 0; i < w->n; i++)
+		if (h->checks[w->check_index[i]] == c)
+			return true;
+	return false;
+}
+
+static void health_on_check_change(void *arg, struct check *c, bool up)
+{
+	struct health *h = arg;
+	size_t i;
+
+	(void)up;
+	for (i = 0; i < h->n_watches; i++)
+		if (watch_tracks(h, &h->watches[i], c))
+			health_update(h, &h->watches[i]);
+}
+
+struct health *health_new(struct loop *loop, const struct config *cfg, char *err, size_t errlen)
+{
+	struct health *h = calloc(1, sizeof(*h));
+	size_t i;
+
+	if (!h || !(h->checks = calloc(cfg->n_checks + 1, sizeof(*h->checks))) ||
+	    !(h->watches = calloc(cfg->n_instances + 1, sizeof(*h->watches)))) {
+		snprintf(err, errlen, "out of memory");
+		health_free(h);
+		return NULL;
+	}
+	h->loop = loop;
+	h->cfg = cfg;
+	for (i = 0; i < cfg->n_checks; i++) {
+		h->checks[i] = check_new(loop, &cfg->checks[i], cfg->script_user, err, errlen);
+		if (!h->checks[i] || check_subscribe(h->checks[i], health_on_check_change, h) < 0) {
+			health_free(h);
+			return NULL;
+		}
+		h->n_checks++;
+	}
+	return h;
+}
+
+static int health_find(const struct health *h, const char *name, size_t *index)
+{
+	size_t i;
+
+	for (i = 0; i < h->n_checks; i++) {
+		if (strcmp(h->cfg->checks[i].name, name) == 0) {
+			*index = i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+int health_attach(struct health *h, struct vrrp_instance *in, char *err, size_t errlen)
+{
+	const struct instance_config *icfg = vrrp_instance_config(in);
+	struct health_watch *w = &h->watches[h->n_watches];
+	size_t i;
+
+	w->in = in;
+	w->check_index = calloc(icfg->n_track_checks + 1, sizeof(*w->check_index));
+	if (!w->check_index) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	h->n_watches++;
+	for (i = 0; i < icfg->n_track_checks; i++) {
+		if (health_find(h, icfg->track_checks[i], &w->check_index[i]) < 0) {
+			snprintf(err, errlen, "%s: unknown check '%s'", icfg->name,
+				 icfg->track_checks[i]);
+			return -1;
+		}
+		w->n++;
+	}
+	health_update(h, w);
+	return 0;
+}
+
+void health_start(struct health *h)
+{
+	size_t i;
+
+	for (i = 0; i < h->n_checks; i++)
+		check_start(h->checks[i]);
+}
+
+void health_free(struct health *h)
+{
+	size_t i;
+
+	if (!h)
+		return;
+	for (i = 0; i < h->n_checks; i++)
+		check_free(h->checks[i]);
+	for (i = 0; i < h->n_watches; i++)
+		free(h->watches[i].check_index);
+	free(h->checks);
+	free(h->watches);
+	free(h);
+}
+
+void health_print_status(const struct health *h, FILE *out)
+{
+	struct check_stats st;
+	size_t i;
+
+	for (i = 0; i < h->n_checks; i++) {
+		const struct check *c = h->checks[i];
+		const char *reason = check_last_reason(c);
+
+		check_get_stats(c, &st);
+		fprintf(out, "check %s: %s%s%s, weight %d, runs %llu, failures %llu, transitions %llu\n",
+			check_config_of(c)->name, check_is_up(c) ? "up" : "down",
+			reason[0] ? ", last failure: " : "", reason, check_config_of(c)->weight,
+			(unsigned long long)st.runs, (unsigned long long)st.failures,
+			(unsigned long long)st.transitions);
+	}
+}
