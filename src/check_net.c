@@ -11,6 +11,7 @@
 #include <strings.h>
 #include <unistd.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 
 #include <openssl/err.h>
@@ -27,6 +28,7 @@
 #define NET_HDR_MAX 16384
 #define NET_BODY_CAP (64 * 1024)
 #define NET_IDLE_EVENTS (EPOLLIN | EPOLLRDHUP)
+#define NET_QUICK_LOSSES 3 /* kept connections lost before any reuse, in a row */
 
 enum net_state {
 	NS_CLOSED,     /* no connection */
@@ -70,7 +72,10 @@ struct net_probe {
 	size_t req_len;
 	SSL_CTX *ctx;
 	SSL_SESSION *session; /* resumed on the next fresh connection */
-	bool keepalive;
+	bool keepalive;       /* net_probe_set_keepalive */
+	bool server_closes;   /* the server closes idle connections at once */
+	unsigned uses;        /* successful runs on the current connection */
+	unsigned quick_losses;
 	net_probe_done_cb done;
 	net_probe_lost_cb lost;
 	void *arg;
@@ -340,6 +345,8 @@ static void finish(struct net_probe *p, bool ok, const char *fmt, ...)
 	vsnprintf(p->reason, sizeof(p->reason), fmt, ap);
 	va_end(ap);
 	p->result_ok = ok;
+	if (ok && p->state == NS_IDLE)
+		p->uses++;
 	if (p->in_run)
 		loop_timer_arm(p->loop, &p->defer, time_now());
 	else
@@ -378,6 +385,21 @@ static void fail(struct net_probe *p, const char *reason)
 	finish(p, false, "%s", reason);
 }
 
+/* A server that closes every kept connection before its reuse gains nothing
+ * from keep-alive and would make each loss a re-check: stop keeping them. */
+static void note_loss(struct net_probe *p)
+{
+	if (p->uses > 1) {
+		p->quick_losses = 0;
+		return;
+	}
+	if (++p->quick_losses == NET_QUICK_LOSSES) {
+		p->server_closes = true;
+		log_info("check '%s': the server closes idle connections; a new connection "
+			 "per run from now on", p->name);
+	}
+}
+
 /* A failure before any response byte on a kept connection means the server
  * closed it in between: try once more on a fresh one. */
 static void fail_or_retry(struct net_probe *p, const char *reason)
@@ -387,6 +409,7 @@ static void fail_or_retry(struct net_probe *p, const char *reason)
 		return;
 	}
 	log_debug("check '%s': kept connection unusable (%s), reconnecting", p->name, reason);
+	note_loss(p);
 	conn_close(p, false);
 	p->reused = false;
 	start_connect(p);
@@ -440,7 +463,7 @@ static void on_connected(struct net_probe *p)
 		tls_begin(p);
 		return;
 	}
-	if (p->keepalive)
+	if (p->keepalive && !p->server_closes)
 		keep_idle(p);
 	else
 		conn_close(p, false);
@@ -474,14 +497,18 @@ static void on_connect_event(struct net_probe *p)
 static void start_connect(struct net_probe *p)
 {
 	char why[NET_REASON_MAX];
+	int one = 1;
 
 	p->got_bytes = false;
+	p->uses = 0;
 	p->fd = socket(p->sa.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (p->fd < 0) {
 		snprintf(why, sizeof(why), "socket: %s", strerror(errno));
 		fail(p, why);
 		return;
 	}
+	/* Finished and the request go out back to back: no Nagle delay */
+	setsockopt(p->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	if (connect(p->fd, (struct sockaddr *)&p->sa, p->salen) < 0 && errno != EINPROGRESS) {
 		connect_failed(p, errno);
 		return;
@@ -583,7 +610,7 @@ static void response_done(struct net_probe *p, enum resp_end how)
 {
 	const struct http_resp *r = &p->resp;
 	int status = r->status;
-	bool keep = how == RESP_DONE && r->keep && !r->leftover && p->keepalive &&
+	bool keep = how == RESP_DONE && r->keep && !r->leftover && p->keepalive && !p->server_closes &&
 		    SSL_pending(p->ssl) == 0;
 
 	save_session(p);
@@ -758,6 +785,7 @@ static void on_idle_event(struct net_probe *p)
 	if (rc == 0)
 		return;
 	log_debug("check '%s': kept connection lost: %s", p->name, why);
+	note_loss(p);
 	conn_close(p, false);
 	p->lost(p->arg, why);
 }

@@ -328,6 +328,7 @@ static int router_open_socket(struct vrrp_router *r, char *err, size_t errlen)
 	if (vrrp_socket_register(r->sock, r->cfg->vrid, router_on_rx, r) < 0) {
 		snprintf(err, errlen, "%s: vrid %u is taken on %s", r->cfg->name, r->cfg->vrid,
 			 r->cfg->interface);
+		vrrp_socket_put(r->sock);
 		r->sock = NULL;
 		return -1;
 	}

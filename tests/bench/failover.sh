@@ -38,11 +38,7 @@ CSV=$OUT/failover.csv
 start3()
 {
 	local d=$1 int=$2 n p
-	for n in m1 m2 m3; do
-		ip -n "$(ns "$n")" addr del "$VIP4/24" dev eth0 2>/dev/null
-		ip -n "$(ns sw)" link set "$n" up
-	done
-	wait_for 5 _lab_dad_done m3
+	for n in m1 m2 m3; do revive_node "$n"; done
 	for n in m1 m2 m3; do
 		case $n in m1) p=100 ;; m2) p=120 ;; m3) p=150 ;; esac
 		if [ "$d" = vipd ]; then

@@ -91,8 +91,9 @@ lab_dump_state()
 	local n
 	printf -- '----- lab state -----\n'
 	for n in "${LAB_MASTERS[@]}"; do
-		printf '%s: daemon %s; %s\n' "$n" \
+		printf '%s: daemon %s, link %s; %s\n' "$n" \
 		    "$(node_alive "$n" && echo running || echo stopped)" \
+		    "$(link_is_cut "$n" && echo cut || echo up)" \
 		    "$(ip -n "$(ns "$n")" -o addr show dev eth0 2>/dev/null |
 		      awk '{printf "%s ", $4}')"
 	done
@@ -398,26 +399,48 @@ stop_node()
 	return 0
 }
 
-# kill_node NODE: a crash: cut its link (bridge side down), then kill -9 the
-# daemon and its children (children first, so none is told of a parent's death).
+# kill_node NODE: a crash: kill -9 the daemon and its children (children
+# first, so none is told of a parent's death), then cut the node's link
+# (bridge side down). The dead node keeps its addresses, as a crashed host
+# does; vip_holder ignores a node whose link is cut.
 kill_node()
 {
 	local node=$1 pids p
-	link_down "$node"
 	pids=$(_node_pids "$node")
 	for p in $pids; do kill -9 "$p" 2>/dev/null; done
+	link_down "$node"
 	for p in $pids; do wait "$p" 2>/dev/null; done
 	return 0
 }
 
-# link_down NODE / link_up NODE: the node's veth on the bridge side; link_up
-# waits until IPv6 DAD has finished again on the node.
-link_down() { ip -n "$(ns sw)" link set "$1" down; }
+# link_down NODE: set the node's veth down on the bridge side (its eth0 loses
+# carrier); the node is then off the network: vip_holder skips it.
+link_down()
+{
+	ip -n "$(ns sw)" link set "$1" down
+	: >"$LAB_DIR/$1.cut"
+}
+
+# link_up NODE: the node's link back up; waits until IPv6 DAD is done again.
 link_up()
 {
 	ip -n "$(ns sw)" link set "$1" up
+	rm -f "$LAB_DIR/$1.cut"
 	wait_for 5 _lab_dad_done "$1"
 }
+
+# revive_node NODE: after kill_node, the node "reboots": its VIPs are gone
+# (a rebooted host has none) and its link is back. Start a daemon after it.
+revive_node()
+{
+	local nsn; nsn=$(ns "$1")
+	ip -n "$nsn" addr del "$VIP4/24" dev eth0 2>/dev/null
+	ip -n "$nsn" addr del "$VIP6/64" dev eth0 2>/dev/null
+	link_up "$1"
+}
+
+# link_is_cut NODE: true while the node's link is down (link_down, kill_node).
+link_is_cut() { [ -e "$LAB_DIR/$1.cut" ]; }
 
 # ---------------------------------------------------------------- configs
 
@@ -533,11 +556,13 @@ vip_on()
 	ip -n "$(ns "$1")" -o addr show dev eth0 2>/dev/null | grep -qF " $2/"
 }
 
-# vip_holder VIP: print the node holding VIP, "none", or the holders' list.
+# vip_holder VIP: print the node holding VIP, "none", or the holders' list;
+# a node whose link is cut is off the network and does not count.
 vip_holder()
 {
 	local n out=""
 	for n in "${LAB_MASTERS[@]}"; do
+		link_is_cut "$n" && continue
 		vip_on "$n" "$1" && out="$out${out:+ }$n"
 	done
 	echo "${out:-none}"
@@ -773,7 +798,7 @@ interop_run()
 	crash_and_measure m3 m2 "$vip" "$crash" \
 	    "failover keepalived->vipd (crash)" $(( 2 * int_ms ))
 
-	link_up m3
+	revive_node m3
 	ka_node m3 -p 110 "${o[@]}"
 	say "keepalived restarted on m3 with priority 110"
 	expect_sole_holder_for "$hold" "$vip" m2 "election, vipd highest"
@@ -782,7 +807,7 @@ interop_run()
 	crash_and_measure m2 m3 "$vip" "$crash" \
 	    "failover vipd->keepalived (crash)" $(( 2 * int_ms ))
 
-	link_up m2
+	revive_node m2
 	local t0; t0=$(now_ms)
 	vipd_node m2 -p 120 "${o[@]}"
 	expect_holder "$elect" "$vip" m2 "$t0" "vipd (120) preempts keepalived (110)"

@@ -2,6 +2,7 @@
 # Crash: the master (m3, 150) is killed with kill -9 and its link cut; the
 # next (m2, 120) must hold the VIP after Master_Down_Interval (3 s + Skew_Time
 # of 0.53 s at most, not before 2 s) and the client must reach it.
+# shellcheck source=tests/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 lab_setup 3

@@ -4,6 +4,7 @@
 # (split brain), then unblocked: when the Masters hear each other, the one
 # with the highest address (m3, 192.0.2.13) must stay the only Master, within
 # about one advert interval.
+# shellcheck source=tests/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 lab_setup 3

@@ -1,6 +1,7 @@
 #!/bin/bash
 # Election: 3 vipd with priorities 100/150/120 -> m2 holds the VIP, and it is
 # the only holder; the client reaches m2.
+# shellcheck source=tests/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 lab_setup 3

@@ -2,6 +2,7 @@
 # Graceful stop: SIGTERM on the master (m3, 150): it sends priority 0 and
 # removes its VIP, exits 0; m2 (120) takes over after Skew_Time (0.53 s),
 # well before Master_Down_Interval (3.53 s): asserted < 2.5 s.
+# shellcheck source=tests/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 lab_setup 3

@@ -1,6 +1,7 @@
 #!/bin/bash
 # IPv6: VRRPv3 over IPv6 with VIP 2001:db8::100/64; m3 (150) holds it, the
 # client reaches it over IPv6; on a crash of m3 it moves to m2 (120).
+# shellcheck source=tests/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 lab_setup 3

@@ -3,6 +3,7 @@
 # lab, the VIP checks, the client probes, crash and graceful stop, timing.
 # 3 keepalived (v3, 1 s), priorities 100/150/120 -> m2; crash m2 -> m3;
 # SIGTERM m3 -> m1.
+# shellcheck source=tests/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 lab_setup 3

@@ -2,6 +2,7 @@
 # Preemption off: with preempt = false, m3 (150) started after m2 (120) became
 # master does not take the VIP (watched for 8 s, over twice its
 # Master_Down_Interval); it does take over when m2 crashes.
+# shellcheck source=tests/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 lab_setup 3

@@ -1,6 +1,7 @@
 #!/bin/bash
 # Preemption on: m1 (100) and m2 (120) run, m2 holds the VIP; m3 (150)
 # started later takes over (after its Master_Down_Interval).
+# shellcheck source=tests/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 lab_setup 3

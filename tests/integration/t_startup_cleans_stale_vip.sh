@@ -2,6 +2,7 @@
 # Start-up hygiene: a VIP left on the interface by a previous run is removed
 # at start when the node is not master (m1, 100, starts while m3, 150, is
 # master): asserted gone within 2 s of the start, m3 the only holder.
+# shellcheck source=tests/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 lab_setup 3

@@ -1,6 +1,7 @@
 #!/bin/bash
 # Unicast peers: multicast to 224.0.0.18 is dropped (nftables, in and out) in
 # every master; with unicast_peers configured election and failover work.
+# shellcheck source=tests/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 lab_setup 3

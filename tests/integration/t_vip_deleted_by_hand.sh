@@ -1,6 +1,7 @@
 #!/bin/bash
 # A VIP deleted by hand on the master comes back within about one advert
 # interval (netlink address events): asserted < 2 s with 1 s adverts.
+# shellcheck source=tests/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 lab_setup 3

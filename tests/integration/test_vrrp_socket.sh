@@ -4,6 +4,7 @@
 #   a0 192.0.2.1/24  fe80::a/64   2001:db8::a/64      b0 192.0.2.2/24  fe80::b/64  2001:db8::b/64
 #   a1 198.51.100.1/24 fe80::1:a/64                   b1 198.51.100.2/24 fe80::1:b/64
 # Needs root (netns, raw sockets). The probe path comes from $VRRP_SOCKET_PROBE.
+# shellcheck disable=SC2317 # the test functions are called through "$t"
 set -u
 
 PROBE=${VRRP_SOCKET_PROBE:-/tmp/vsock/vrrp_socket_probe}
@@ -59,7 +60,7 @@ wait_ready() {
 	until ip -n "$1" -6 route show table local dev "$2" | grep -q '^multicast ff00::/8' &&
 		ip -n "$1" link show dev "$2" | grep -q 'state UP'; do
 		i=$((i + 1))
-		if [ $i -gt 150 ]; then
+		if [ "$i" -gt 150 ]; then
 			echo "$1 $2 not ready"
 			return 1
 		fi
@@ -90,7 +91,7 @@ recv_start() {
 	i=0
 	while ! grep -q '^ready' "$out" 2>/dev/null; do
 		i=$((i + 1))
-		if [ $i -gt 100 ]; then
+		if [ "$i" -gt 100 ]; then
 			echo "receiver $1 did not start:"; cat "$out.err"
 			return 1
 		fi

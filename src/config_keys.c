@@ -1,0 +1,408 @@
+/* The key tables: for each group (vipd, a check, an instance) the allowed keys with
+ * their types, ranges, defaults and print order, and the code of the keys that need
+ * more than a generic parser (check targets, VIPs, unicast peers, auth). */
+#include "config_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define COUNT_MAX 1000
+
+static const char *const check_types[] = { "exec", "https", "tcp", NULL };
+static const char *const initial_states[] = { "failed", "up", NULL };
+static const char *const auth_types[] = { "none", "pass", "ah", NULL };
+static const char *const csum_forms[] = { "pseudo-header", "message", NULL };
+
+/* ---- string checks ---- */
+
+static int check_name(struct loader *ld, const config_setting_t *s, const char *name)
+{
+	const char *p;
+
+	for (p = name; *p; p++)
+		if (!(*p >= 'a' && *p <= 'z') && !(*p >= 'A' && *p <= 'Z') &&
+		    !(*p >= '0' && *p <= '9') && !strchr("_-.", *p))
+			return cfg_fail(ld, s,
+					"name '%s' may only hold letters, digits, '_', '-' and '.'",
+					name);
+	return 0;
+}
+
+/* A Linux interface name: 1..IF_NAMESIZE-1 bytes, no '/', ':' or blanks. */
+static int check_ifname(struct loader *ld, const config_setting_t *s, const char *name)
+{
+	if (strlen(name) >= IF_NAMESIZE)
+		return cfg_fail(ld, s, "interface name '%s' is too long (max %d)", name,
+				IF_NAMESIZE - 1);
+	if (*name == '\0' || strpbrk(name, "/: ") || !strcmp(name, ".") || !strcmp(name, ".."))
+		return cfg_fail(ld, s, "bad interface name '%s'", name);
+	return 0;
+}
+
+static int check_known(struct loader *ld, const config_setting_t *s, const char *name)
+{
+	if (!config_find_check(ld->cfg, name))
+		return cfg_fail(ld, s, "unknown check '%s'", name);
+	return 0;
+}
+
+/* ---- checks ---- */
+
+/* "HOST:PORT" or "[IPV6]:PORT", port 1..65535. */
+static bool tcp_target_ok(const char *t)
+{
+	const char *colon, *end;
+	char *stop;
+	unsigned long port;
+
+	if (*t == '[') {
+		end = strchr(t, ']');
+		if (!end || end == t + 1 || end[1] != ':')
+			return false;
+		colon = end + 1;
+	} else {
+		colon = strchr(t, ':');
+		if (!colon || colon == t || strchr(colon + 1, ':'))
+			return false;
+	}
+	if (colon[1] < '0' || colon[1] > '9')
+		return false;
+	port = strtoul(colon + 1, &stop, 10);
+	return *stop == '\0' && port >= 1 && port <= 65535;
+}
+
+static int check_target(struct loader *ld, const config_setting_t *g, const struct check_config *c)
+{
+	const config_setting_t *s = config_setting_get_member(g, "target");
+
+	if (!c->target)
+		return cfg_fail(ld, s, "'target' must not be empty");
+	if (c->type == CHECK_HTTPS && (strncmp(c->target, "https://", 8) || !c->target[8]))
+		return cfg_fail(ld, s, "https target '%s' must be an https:// URL", c->target);
+	if (c->type == CHECK_TCP && !tcp_target_ok(c->target))
+		return cfg_fail(ld, s, "tcp target '%s' must be HOST:PORT ([ADDR]:PORT for IPv6)",
+				c->target);
+	return 0;
+}
+
+static int check_post(struct loader *ld, const config_setting_t *g, void *obj)
+{
+	struct check_config *c = obj;
+	const config_setting_t *t = config_setting_get_member(g, "timeout"), *half;
+	const struct key *k;
+
+	c->line = cfg_setting_line(g);
+	if (check_target(ld, g, c) < 0)
+		return -1;
+	if (!t)
+		c->timeout = c->interval < USEC_PER_SEC ? c->interval : USEC_PER_SEC;
+	else if (c->timeout > c->interval)
+		return cfg_fail(ld, t, "'timeout' must not exceed 'interval'");
+	for (k = cfg_check_spec.keys; k->name && c->type != CHECK_HTTPS; k++)
+		if ((k->flags & F_HTTPS) && config_setting_get_member(g, k->name))
+			return cfg_fail(ld, config_setting_get_member(g, k->name),
+					"'%s' applies to https checks only", k->name);
+	if (!c->client_cert == !c->client_key)
+		return 0;
+	half = config_setting_get_member(g, c->client_cert ? "client_cert" : "client_key");
+	return cfg_fail(ld, half, "'client_cert' and 'client_key' go together");
+}
+
+static bool check_shows(const void *obj, const struct key *k)
+{
+	return !(k->flags & F_HTTPS) || ((const struct check_config *)obj)->type == CHECK_HTTPS;
+}
+
+#define CHK struct check_config
+static const struct key check_keys[] = {
+	{ "name", K_BUF, F_REQ, AT(CHK, name), .check = check_name },
+	{ "type", K_CHOICE, F_REQ, AT(CHK, type), .words = check_types },
+	{ "target", K_STR, F_REQ, AT(CHK, target) },
+	{ "interval", K_SECS, F_POSITIVE, AT(CHK, interval), .def = USEC_PER_SEC },
+	{ "timeout", K_SECS, F_POSITIVE, AT(CHK, timeout) },
+	{ "rise", K_INT, 0, AT(CHK, rise), .min = 1, .max = COUNT_MAX, .def = 1 },
+	{ "fall", K_INT, 0, AT(CHK, fall), .min = 1, .max = COUNT_MAX, .def = 1 },
+	{ "weight", K_INT, 0, AT(CHK, weight), .min = -254, .max = 254 },
+	{ "initial", K_CHOICE, 0, AT(CHK, initial_up), .words = initial_states },
+	{ "ca_file", K_STR, F_HTTPS, AT(CHK, ca_file) },
+	{ "server_name", K_STR, F_HTTPS, AT(CHK, server_name) },
+	{ "insecure", K_BOOL, F_HTTPS, AT(CHK, insecure) },
+	{ "client_cert", K_STR, F_HTTPS, AT(CHK, client_cert) },
+	{ "client_key", K_STR, F_HTTPS, AT(CHK, client_key) },
+	{ .name = NULL },
+};
+
+const struct group_spec cfg_check_spec = { "check", check_keys, true, check_post, check_shows };
+
+/* ---- instances: the keys that need code ---- */
+
+static int parse_advert(struct loader *ld, const config_setting_t *s, void *obj)
+{
+	struct instance_config *in = obj;
+	usec_t iv = USEC_PER_SEC;
+	char text[32];
+
+	if (s && cfg_get_secs(ld, s, true, &iv) < 0)
+		return -1;
+	cfg_fmt_secs(iv, text, sizeof(text));
+	if (in->version == 2) {
+		if (iv % USEC_PER_SEC)
+			return cfg_fail(ld, s, "version 2 needs a whole-second advert_interval");
+		if (iv > 255 * USEC_PER_SEC)
+			return cfg_fail(ld, s, "advert_interval %s out of range 1..255 for version 2",
+					text);
+	} else {
+		if (iv % USEC_PER_CSEC)
+			return cfg_fail(ld, s, "advert_interval %s must be a multiple of 0.01 s",
+					text);
+		if (iv > 4095 * USEC_PER_CSEC)
+			return cfg_fail(ld, s, "advert_interval %s out of range 0.01..40.95", text);
+	}
+	in->advert_interval_cs = (uint16_t)(iv / USEC_PER_CSEC);
+	return 0;
+}
+
+static bool vip_addr_ok(const struct ip_addr *a)
+{
+	static const struct ip_addr zero4 = { .family = AF_INET };
+	static const struct ip_addr zero6 = { .family = AF_INET6 };
+
+	if (a->family == AF_INET)
+		return !ipaddr_equal(a, &zero4) && (ntohl(a->u.v4.s_addr) >> 28) != 0xe;
+	return !ipaddr_equal(a, &zero6) && a->u.v6.s6_addr[0] != 0xff;
+}
+
+static int add_vip(struct loader *ld, const config_setting_t *e, struct instance_config *in,
+		   size_t count[2])
+{
+	struct ip_prefix *p = &in->vips[in->n_vips];
+	const char *text = config_setting_get_string(e);
+	char buf[IPADDR_STRLEN];
+	size_t i;
+	int v6;
+
+	if (ipprefix_parse(text, p) < 0 || !vip_addr_ok(&p->addr))
+		return cfg_fail(ld, e, "bad VIP '%s'", text);
+	v6 = p->addr.family == AF_INET6;
+	if (v6 && in->version == 2)
+		return cfg_fail(ld, e, "IPv6 VIP '%s' needs version 3", text);
+	for (i = 0; i < in->n_vips; i++)
+		if (ipaddr_equal(&in->vips[i].addr, &p->addr))
+			return cfg_fail(ld, e, "duplicate VIP '%s'", ipaddr_str(&p->addr, buf));
+	if (++count[v6] > VRRP_MAX_ADDRS)
+		return cfg_fail(ld, e, "too many IPv%d VIPs (max %d)", v6 ? 6 : 4, VRRP_MAX_ADDRS);
+	in->n_vips++;
+	return 0;
+}
+
+static int parse_vips(struct loader *ld, const config_setting_t *s, void *obj)
+{
+	struct instance_config *in = obj;
+	size_t count[2] = { 0, 0 };
+	int i, n;
+
+	if (cfg_check_strlist(ld, s) < 0)
+		return -1;
+	n = config_setting_length(s);
+	if (n == 0)
+		return cfg_fail(ld, s, "'vips' must not be empty");
+	if (!(in->vips = cfg_calloc(ld, (size_t)n, sizeof(*in->vips))))
+		return -1;
+	for (i = 0; i < n; i++)
+		if (add_vip(ld, cfg_elem(s, i), in, count) < 0)
+			return -1;
+	return 0;
+}
+
+const char *cfg_family_name(sa_family_t family)
+{
+	return family == AF_INET6 ? "IPv6" : "IPv4";
+}
+
+/* A unicast address: parsed, and of a family the instance has VIPs of. */
+static int parse_unicast_addr(struct loader *ld, const config_setting_t *e, const char *key,
+			      const struct instance_config *in, struct ip_addr *out)
+{
+	const char *text = config_setting_get_string(e);
+
+	if (ipaddr_parse(text, out) < 0)
+		return cfg_fail(ld, e, "bad address '%s' in '%s'", text, key);
+	if (!config_instance_has_family(in, out->family))
+		return cfg_fail(ld, e, "%s '%s' is %s but instance '%s' has no %s VIP", key, text,
+				cfg_family_name(out->family), in->name,
+				cfg_family_name(out->family));
+	return 0;
+}
+
+static int parse_source(struct loader *ld, const config_setting_t *s, void *obj)
+{
+	struct instance_config *in = obj;
+
+	if (!s)
+		return 0;
+	if (cfg_check_string(ld, s, "unicast_source") < 0)
+		return -1;
+	if (config_setting_get_string(s)[0] == '\0')
+		return 0;
+	return parse_unicast_addr(ld, s, "unicast_source", in, &in->unicast_source);
+}
+
+static bool has_peer_of(const struct instance_config *in, sa_family_t family)
+{
+	size_t i;
+
+	for (i = 0; i < in->n_unicast_peers; i++)
+		if (in->unicast_peers[i].family == family)
+			return true;
+	return false;
+}
+
+static int add_peer(struct loader *ld, const config_setting_t *e, struct instance_config *in)
+{
+	struct ip_addr *a = &in->unicast_peers[in->n_unicast_peers];
+	size_t j;
+
+	if (parse_unicast_addr(ld, e, "unicast_peers", in, a) < 0)
+		return -1;
+	for (j = 0; j < in->n_unicast_peers; j++)
+		if (ipaddr_equal(&in->unicast_peers[j], a))
+			return cfg_fail(ld, e, "duplicate unicast peer '%s'",
+					config_setting_get_string(e));
+	in->n_unicast_peers++;
+	return 0;
+}
+
+/* Peers: each of a VIP family, no duplicates, and one at least per VIP family. */
+static int parse_peers(struct loader *ld, const config_setting_t *s, void *obj)
+{
+	struct instance_config *in = obj;
+	const sa_family_t fams[2] = { AF_INET, AF_INET6 };
+	int i, n;
+
+	if (!s)
+		return 0;
+	if (cfg_check_strlist(ld, s) < 0)
+		return -1;
+	n = config_setting_length(s);
+	if (n == 0)
+		return 0;
+	if (!(in->unicast_peers = cfg_calloc(ld, (size_t)n, sizeof(*in->unicast_peers))))
+		return -1;
+	for (i = 0; i < n; i++)
+		if (add_peer(ld, cfg_elem(s, i), in) < 0)
+			return -1;
+	for (i = 0; i < 2; i++)
+		if (config_instance_has_family(in, fams[i]) && !has_peer_of(in, fams[i]))
+			return cfg_fail(ld, s, "instance '%s' has %s VIPs but no %s unicast peer",
+					in->name, cfg_family_name(fams[i]),
+					cfg_family_name(fams[i]));
+	return 0;
+}
+
+static int parse_password(struct loader *ld, const config_setting_t *a, long long type,
+			  struct instance_config *in)
+{
+	const config_setting_t *p = config_setting_get_member(a, "password");
+	const char *text;
+
+	if (type == 0 && p)
+		return cfg_fail(ld, p, "'password' needs auth type \"pass\" or \"ah\"");
+	if (type == 0)
+		return 0;
+	if (!p)
+		return cfg_fail(ld, a, "missing 'password' in auth of instance '%s'", in->name);
+	if (cfg_check_string(ld, p, "password") < 0)
+		return -1;
+	text = config_setting_get_string(p);
+	if (!*text || strlen(text) > VRRP_V2_AUTH_LEN)
+		return cfg_fail(ld, p, "'password' must be 1 to %d characters", VRRP_V2_AUTH_LEN);
+	strcpy(in->auth_password, text);
+	return 0;
+}
+
+static int parse_auth(struct loader *ld, const config_setting_t *a, void *obj)
+{
+	struct instance_config *in = obj;
+	const config_setting_t *t;
+	long long type = 0;
+	int i;
+
+	if (!a)
+		return 0;
+	if (!config_setting_is_group(a))
+		return cfg_fail(ld, a, "'auth' must be a group");
+	for (i = 0; i < config_setting_length(a); i++)
+		if (strcmp(config_setting_name(cfg_elem(a, i)), "type") &&
+		    strcmp(config_setting_name(cfg_elem(a, i)), "password"))
+			return cfg_fail(ld, cfg_elem(a, i),
+					"unknown key '%s' in auth of instance '%s'",
+					config_setting_name(cfg_elem(a, i)), in->name);
+	t = config_setting_get_member(a, "type");
+	if (t && cfg_get_choice(ld, t, auth_types, &type) < 0)
+		return -1;
+	if (type != 0 && in->version != 2)
+		return cfg_fail(ld, t, "auth is VRRPv2 only");
+	in->auth_type = type == 2 ? VRRP_AUTH_AH : type == 1 ? VRRP_AUTH_PASS : VRRP_AUTH_NONE;
+	return parse_password(ld, a, type, in);
+}
+
+#define INST struct instance_config
+static const struct key instance_keys[] = {
+	{ "name", K_BUF, F_REQ, AT(INST, name), .check = check_name },
+	{ "interface", K_BUF, F_REQ, AT(INST, interface), .check = check_ifname },
+	{ "vrid", K_INT, F_REQ, AT(INST, vrid), .min = 1, .max = 255 },
+	{ "priority", K_INT, 0, AT(INST, priority), .min = 1, .max = 255, .def = 100 },
+	{ "version", K_INT, 0, AT(INST, version), .min = 2, .max = 3, .def = 3 },
+	{ "advert_interval", K_CUSTOM, 0, .parse = parse_advert, .print = cfg_print_advert },
+	{ "preempt", K_BOOL, 0, AT(INST, preempt), .def = 1 },
+	{ "preempt_delay", K_SECS, 0, AT(INST, preempt_delay) },
+	{ "vips", K_CUSTOM, F_REQ, .parse = parse_vips, .print = cfg_print_vips },
+	{ "unicast_source", K_CUSTOM, 0, .parse = parse_source, .print = cfg_print_source },
+	{ "unicast_peers", K_CUSTOM, 0, .parse = parse_peers, .print = cfg_print_peers },
+	{ "auth", K_CUSTOM, 0, .parse = parse_auth, .print = cfg_print_auth },
+	{ "checksum", K_CHOICE, 0, AT(INST, v3_checksum), .words = csum_forms },
+	{ "garp_count", K_INT, 0, AT(INST, garp_count), .min = 0, .max = 100, .def = 3 },
+	{ "garp_interval", K_SECS, 0, AT(INST, garp_interval), .def = USEC_PER_SEC / 10 },
+	{ "garp_refresh", K_SECS, 0, AT(INST, garp_refresh) },
+	{ "track_checks", K_STRV, 0, AT(INST, track_checks),
+	  .aux = offsetof(INST, n_track_checks), .check = check_known },
+	{ "track_interfaces", K_STRV, 0, AT(INST, track_interfaces),
+	  .aux = offsetof(INST, n_track_interfaces), .check = check_ifname },
+	{ "notify", K_STR, 0, AT(INST, notify) },
+	{ .name = NULL },
+};
+
+static int instance_post(struct loader *ld, const config_setting_t *g, void *obj)
+{
+	struct instance_config *in = obj;
+	const config_setting_t *t = config_setting_get_member(g, "track_interfaces");
+
+	(void)ld;
+	in->line = cfg_setting_line(g);
+	in->interface_line = cfg_setting_line(config_setting_get_member(g, "interface"));
+	in->track_interfaces_line = t ? cfg_setting_line(t) : 0;
+	return 0;
+}
+
+const struct group_spec cfg_instance_spec = { "instance", instance_keys, true, instance_post,
+					       NULL };
+
+static const struct key vipd_keys[] = {
+	{ "router_id", K_BUF, 0, AT(struct config, router_id) },
+	{ "script_user", K_BUF, 0, AT(struct config, script_user), .sdef = "vipd" },
+	{ .name = NULL },
+};
+
+const struct group_spec cfg_vipd_spec = { "'vipd'", vipd_keys, false, NULL, NULL };
+
+const struct key cfg_top_keys[] = {
+	{ .name = "vipd" }, { .name = "checks" }, { .name = "instances" }, { .name = NULL },
+};
+
+const char *config_check_type_name(enum check_type type)
+{
+	if ((unsigned)type < sizeof(check_types) / sizeof(check_types[0]) - 1)
+		return check_types[type];
+	return "?";
+}
+
