@@ -86,9 +86,9 @@ tl "client polls $VIP4:6443 every 50 ms"
 wait_for 5 client_gets "$VIP4" m3 || { tl "ERROR: the client cannot reach m3"; exit 1; }
 sleep 1
 
-t0=$(now_ms)
 tl "killing m3 (kill -9, link cut)"
 kill_node m3
+t0=$KILL_T
 await_master m2 "$t0"
 await_client m2 "$t0" m3
 sleep 1

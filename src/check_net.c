@@ -18,6 +18,7 @@
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
+#include "http_resp.h"
 #include "ipaddr.h"
 #include "log.h"
 
@@ -25,8 +26,6 @@
 #define NET_PATH_MAX 1024
 #define NET_REQ_MAX (NET_PATH_MAX + NET_HOST_MAX + 128)
 #define NET_REASON_MAX 192
-#define NET_HDR_MAX 16384
-#define NET_BODY_CAP (64 * 1024)
 #define NET_IDLE_EVENTS (EPOLLIN | EPOLLRDHUP)
 #define NET_QUICK_LOSSES 3 /* kept connections lost before any reuse, in a row */
 
@@ -37,26 +36,6 @@ enum net_state {
 	NS_WRITING,    /* sending the request */
 	NS_READING,    /* reading the response */
 	NS_IDLE,       /* kept open between runs, watched for loss */
-};
-
-enum body_mode { BODY_NONE, BODY_LENGTH, BODY_CHUNKED, BODY_TO_CLOSE };
-enum chunk_state { CH_SIZE, CH_DATA, CH_DATA_END, CH_TRAILER };
-enum http_rc { HTTP_MORE, HTTP_DONE, HTTP_CAPPED, HTTP_BAD };
-
-/* One HTTP/1.x response being parsed. */
-struct http_resp {
-	char hdr[NET_HDR_MAX];
-	size_t hdr_len;
-	bool in_body;
-	int status;
-	bool keep;           /* the server allows another request */
-	enum body_mode mode;
-	uint64_t remaining;  /* body or chunk bytes still to come */
-	enum chunk_state cs;
-	char line[64];       /* chunk-size line (truncated when longer) */
-	size_t line_len;
-	size_t body_total;
-	bool leftover;       /* bytes after the end of the response */
 };
 
 struct net_probe {
@@ -97,225 +76,6 @@ struct net_probe {
 static void tls_step(struct net_probe *p);
 static void start_connect(struct net_probe *p);
 static void on_fd(void *arg, uint32_t events);
-
-/* ---- HTTP response parsing (pure) ---- */
-
-static void http_reset(struct http_resp *r)
-{
-	r->hdr_len = 0;
-	r->in_body = false;
-	r->status = 0;
-	r->keep = false;
-	r->mode = BODY_NONE;
-	r->remaining = 0;
-	r->cs = CH_SIZE;
-	r->line_len = 0;
-	r->body_total = 0;
-	r->leftover = false;
-}
-
-/* Whether header line [s, s+len) is "name: ..." and if so where its value starts. */
-static const char *header_value(const char *s, size_t len, const char *name)
-{
-	size_t n = strlen(name);
-
-	if (len <= n || strncasecmp(s, name, n) != 0 || s[n] != ':')
-		return NULL;
-	for (s += n + 1; *s == ' ' || *s == '\t'; s++)
-		;
-	return s;
-}
-
-/* Whether the value (up to the line end) holds token, case-insensitively. */
-static bool value_has(const char *v, const char *end, const char *token)
-{
-	size_t n = strlen(token);
-
-	for (; v + n <= end; v++)
-		if (strncasecmp(v, token, n) == 0)
-			return true;
-	return false;
-}
-
-static int parse_status_line(struct http_resp *r, const char *s, size_t len, int *minor)
-{
-	if (len < 12 || strncmp(s, "HTTP/1.", 7) != 0 || s[7] < '0' || s[7] > '9' ||
-	    s[8] != ' ')
-		return -1;
-	if (s[9] < '1' || s[9] > '5' || s[10] < '0' || s[10] > '9' || s[11] < '0' ||
-	    s[11] > '9' || (len > 12 && s[12] != ' '))
-		return -1;
-	*minor = s[7] - '0';
-	r->status = (s[9] - '0') * 100 + (s[10] - '0') * 10 + (s[11] - '0');
-	return 0;
-}
-
-static int parse_length(const char *v, const char *end, uint64_t *out)
-{
-	uint64_t n = 0;
-
-	if (v >= end || *v < '0' || *v > '9')
-		return -1;
-	for (; v < end && *v >= '0' && *v <= '9'; v++) {
-		if (n > UINT64_MAX / 16)
-			return -1;
-		n = n * 10 + (uint64_t)(*v - '0');
-	}
-	while (v < end && (*v == ' ' || *v == '\t'))
-		v++;
-	if (v != end)
-		return -1;
-	*out = n;
-	return 0;
-}
-
-/* Parse the status line and headers in r->hdr[0, end); set the body mode. */
-static int http_parse_head(struct http_resp *r, size_t end)
-{
-	const char *s = r->hdr, *stop = r->hdr + end, *v;
-	bool chunked = false, has_len = false, conn_close = false, conn_keep = false;
-	int minor = 0;
-
-	for (bool first = true; s < stop; first = false) {
-		const char *nl = memchr(s, '\n', (size_t)(stop - s));
-		size_t len = (size_t)(nl - s);
-
-		if (len && s[len - 1] == '\r')
-			len--;
-		if (first && parse_status_line(r, s, len, &minor) < 0)
-			return -1;
-		if (!first && (v = header_value(s, len, "content-length"))) {
-			if (parse_length(v, s + len, &r->remaining) < 0)
-				return -1;
-			has_len = true;
-		} else if (!first && (v = header_value(s, len, "transfer-encoding"))) {
-			chunked = value_has(v, s + len, "chunked");
-		} else if (!first && (v = header_value(s, len, "connection"))) {
-			conn_close |= value_has(v, s + len, "close");
-			conn_keep |= value_has(v, s + len, "keep-alive");
-		}
-		s = nl + 1;
-	}
-	r->keep = minor >= 1 ? !conn_close : conn_keep && !conn_close;
-	if (r->status < 200 || r->status == 204 || r->status == 304)
-		r->mode = BODY_NONE;
-	else if (chunked)
-		r->mode = BODY_CHUNKED;
-	else if (has_len)
-		r->mode = r->remaining ? BODY_LENGTH : BODY_NONE;
-	else
-		r->mode = BODY_TO_CLOSE;
-	if (r->mode == BODY_TO_CLOSE)
-		r->keep = false;
-	return 0;
-}
-
-/* One complete line of the chunked framing; HTTP_MORE to go on. */
-static enum http_rc chunk_line(struct http_resp *r)
-{
-	size_t len = r->line_len < sizeof(r->line) ? r->line_len : sizeof(r->line) - 1;
-	char *end;
-	unsigned long long n;
-
-	while (len && (r->line[len - 1] == '\r' || r->line[len - 1] == '\n'))
-		len--;
-	r->line[len] = '\0';
-	r->line_len = 0;
-	if (r->cs == CH_DATA_END) {
-		r->cs = CH_SIZE;
-		return len ? HTTP_BAD : HTTP_MORE;
-	}
-	if (r->cs == CH_TRAILER)
-		return len ? HTTP_MORE : HTTP_DONE;
-	errno = 0;
-	n = strtoull(r->line, &end, 16);
-	if (end == r->line || errno || (*end && *end != ';' && *end != ' ' && *end != '\t'))
-		return HTTP_BAD;
-	r->remaining = n;
-	r->cs = n ? CH_DATA : CH_TRAILER;
-	return HTTP_MORE;
-}
-
-/* Feed body bytes of a chunked response. */
-static enum http_rc chunk_feed(struct http_resp *r, const char *b, size_t n, size_t *used)
-{
-	size_t i = 0;
-	enum http_rc rc = HTTP_MORE;
-
-	while (i < n && rc == HTTP_MORE) {
-		if (r->cs == CH_DATA) {
-			size_t take = n - i < r->remaining ? n - i : (size_t)r->remaining;
-
-			r->remaining -= take;
-			r->body_total += take;
-			i += take;
-			if (!r->remaining)
-				r->cs = CH_DATA_END;
-			continue;
-		}
-		if (r->line_len < sizeof(r->line) - 1)
-			r->line[r->line_len] = b[i];
-		r->line_len++;
-		if (b[i++] == '\n')
-			rc = chunk_line(r);
-	}
-	*used = i;
-	return rc;
-}
-
-/* Feed body bytes (after the head). */
-static enum http_rc http_body(struct http_resp *r, const char *b, size_t n)
-{
-	size_t used = n;
-	enum http_rc rc = HTTP_MORE;
-
-	switch (r->mode) {
-	case BODY_NONE:
-		used = 0;
-		rc = HTTP_DONE;
-		break;
-	case BODY_LENGTH:
-		used = n < r->remaining ? n : (size_t)r->remaining;
-		r->remaining -= used;
-		r->body_total += used;
-		rc = r->remaining ? HTTP_MORE : HTTP_DONE;
-		break;
-	case BODY_CHUNKED:
-		rc = chunk_feed(r, b, n, &used);
-		break;
-	case BODY_TO_CLOSE:
-		r->body_total += n;
-		break;
-	}
-	if (rc == HTTP_DONE && used < n)
-		r->leftover = true;
-	if (rc == HTTP_MORE && r->body_total > NET_BODY_CAP)
-		return HTTP_CAPPED;
-	return rc;
-}
-
-/* Feed response bytes as they arrive. */
-static enum http_rc http_feed(struct http_resp *r, const char *b, size_t n)
-{
-	size_t old = r->hdr_len, from, i, take, skip;
-
-	if (r->in_body)
-		return http_body(r, b, n);
-	from = old > 3 ? old - 3 : 0;
-	take = n < sizeof(r->hdr) - r->hdr_len ? n : sizeof(r->hdr) - r->hdr_len;
-	memcpy(r->hdr + r->hdr_len, b, take);
-	r->hdr_len += take;
-	for (i = from; i + 4 <= r->hdr_len; i++) {
-		if (memcmp(r->hdr + i, "\r\n\r\n", 4) != 0)
-			continue;
-		if (http_parse_head(r, i + 2) < 0)
-			return HTTP_BAD;
-		r->in_body = true;
-		skip = i + 4 - old; /* the bytes of b past the head are body */
-		return http_body(r, b + skip, n - skip);
-	}
-	return r->hdr_len == sizeof(r->hdr) ? HTTP_BAD : HTTP_MORE;
-}
 
 /* ---- results ---- */
 
@@ -637,7 +397,7 @@ static void tls_failed(struct net_probe *p, int rc)
 		watch(p, EPOLLOUT);
 		return;
 	case IO_EOF:
-		if (p->state == NS_READING && p->resp.in_body && p->resp.mode == BODY_TO_CLOSE)
+		if (p->state == NS_READING && http_resp_reads_to_close(&p->resp))
 			response_done(p, RESP_EOF);
 		else if (p->state == NS_HANDSHAKE)
 			fail_or_retry(p, "tls: connection closed during handshake");
@@ -665,16 +425,16 @@ static void tls_read(struct net_probe *p)
 			return;
 		}
 		p->got_bytes = true;
-		switch (http_feed(&p->resp, buf, (size_t)n)) {
-		case HTTP_MORE:
+		switch (http_resp_feed(&p->resp, buf, (size_t)n)) {
+		case HTTP_RESP_MORE:
 			break;
-		case HTTP_DONE:
+		case HTTP_RESP_DONE:
 			response_done(p, RESP_DONE);
 			return;
-		case HTTP_CAPPED:
+		case HTTP_RESP_CAPPED:
 			response_done(p, RESP_CAPPED);
 			return;
-		case HTTP_BAD:
+		case HTTP_RESP_BAD:
 			fail(p, "bad http response");
 			return;
 		}
@@ -706,7 +466,7 @@ static void tls_step(struct net_probe *p)
 			tls_failed(p, rc);
 			return;
 		}
-		http_reset(&p->resp);
+		http_resp_reset(&p->resp);
 		p->state = NS_READING;
 	}
 	if (p->state == NS_READING)

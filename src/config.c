@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#define CONFIG_FILE_MAX (1024 * 1024)
+#define CONFIG_FILE_MAX ((size_t)1024 * 1024)
 #define DURATION_MAX_SEC 86400
 
 /* ---- messages and typed access ---- */
@@ -216,9 +216,13 @@ static int parse_strv(struct loader *ld, const config_setting_t *s, const struct
 		return 0;
 	if (!(*out = cfg_calloc(ld, (size_t)len, sizeof(char *))))
 		return -1;
+	*n = 0;
 	for (i = 0; i < len; i++) {
 		const char *name = config_setting_get_string(cfg_elem(s, i));
 
+		if (!name)
+			return cfg_fail(ld, cfg_elem(s, i), "'%s' must be a list of strings",
+					k->name);
 		if (k->check && k->check(ld, cfg_elem(s, i), name) < 0)
 			return -1;
 		for (j = 0; j < *n; j++)
@@ -244,8 +248,8 @@ static void set_default(const struct key *k, void *obj)
 static int parse_value(struct loader *ld, const config_setting_t *s, const struct key *k,
 		       void *obj)
 {
-	long long v;
-	usec_t us;
+	long long v = 0;
+	usec_t us = 0;
 
 	switch (k->kind) {
 	case K_INT:
@@ -396,7 +400,7 @@ static int check_clash(struct loader *ld, const config_setting_t *g, size_t idx)
 		if (strcmp(o->name, in->name) == 0)
 			return cfg_fail(ld, config_setting_get_member(g, "name"),
 					"duplicate instance name '%s'", in->name);
-		if (o->vrid != in->vrid || strcmp(o->interface, in->interface))
+		if (o->vrid != in->vrid || strcmp(o->interface, in->interface) != 0)
 			continue;
 		for (f = 0; f < 2; f++)
 			if (config_instance_has_family(in, fams[f]) &&
@@ -493,7 +497,7 @@ static char *read_file(const char *path, char *err, size_t errlen)
 	if (buf && ferror(f))
 		snprintf(err, errlen, "%s: cannot read: %s", path, strerror(errno));
 	else if (len > CONFIG_FILE_MAX)
-		snprintf(err, errlen, "%s: too large (max %d bytes)", path, CONFIG_FILE_MAX);
+		snprintf(err, errlen, "%s: too large (max %zu bytes)", path, CONFIG_FILE_MAX);
 	else if (buf)
 		buf[len] = '\0';
 	if (buf && (ferror(f) || len > CONFIG_FILE_MAX)) {

@@ -77,7 +77,7 @@ static int check_target(struct loader *ld, const config_setting_t *g, const stru
 
 	if (!c->target)
 		return cfg_fail(ld, s, "'target' must not be empty");
-	if (c->type == CHECK_HTTPS && (strncmp(c->target, "https://", 8) || !c->target[8]))
+	if (c->type == CHECK_HTTPS && (strncmp(c->target, "https://", 8) != 0 || !c->target[8]))
 		return cfg_fail(ld, s, "https target '%s' must be an https:// URL", c->target);
 	if (c->type == CHECK_TCP && !tcp_target_ok(c->target))
 		return cfg_fail(ld, s, "tcp target '%s' must be HOST:PORT ([ADDR]:PORT for IPv6)",
@@ -332,8 +332,8 @@ static int parse_auth(struct loader *ld, const config_setting_t *a, void *obj)
 	if (!config_setting_is_group(a))
 		return cfg_fail(ld, a, "'auth' must be a group");
 	for (i = 0; i < config_setting_length(a); i++)
-		if (strcmp(config_setting_name(cfg_elem(a, i)), "type") &&
-		    strcmp(config_setting_name(cfg_elem(a, i)), "password"))
+		if (strcmp(config_setting_name(cfg_elem(a, i)), "type") != 0 &&
+		    strcmp(config_setting_name(cfg_elem(a, i)), "password") != 0)
 			return cfg_fail(ld, cfg_elem(a, i),
 					"unknown key '%s' in auth of instance '%s'",
 					config_setting_name(cfg_elem(a, i)), in->name);

@@ -24,10 +24,12 @@ BG_PIDS=()
 
 cleanup() {
 	local pid
-	for pid in "${BG_PIDS[@]}"; do
-		kill -9 "$pid" 2>/dev/null
-	done
-	wait 2>/dev/null
+	{
+		for pid in "${BG_PIDS[@]}"; do
+			kill -9 "$pid"
+		done
+		wait
+	} 2>/dev/null
 	rm -rf "$TMP"
 }
 trap cleanup EXIT
@@ -38,14 +40,9 @@ die() {
 	exit 1
 }
 
-DRIVER=${NET_PROBE_DRIVER:-}
-if [ -z "$DRIVER" ]; then
-	DRIVER=$TMP/net_probe_driver
-	gcc -std=gnu11 -Wall -Wextra -Werror -O2 -I"$TOP/src" "$TOP/src/check_net.c" \
-		"$TOP/src/loop.c" "$TOP/src/log.c" "$TOP/src/ipaddr.c" \
-		"$TOP/tests/integration/net_probe_driver.c" \
-		$(pkg-config --cflags --libs openssl) -o "$DRIVER" || die "cannot build the driver"
-fi
+# The driver is built by `make check` (tests/integration/net_probe_driver).
+DRIVER=${NET_PROBE_DRIVER:-$TOP/tests/integration/net_probe_driver}
+[ -x "$DRIVER" ] || { die "no net_probe_driver at $DRIVER (run make check TESTS= first)"; }
 command -v curl >/dev/null || die "curl is needed"
 [ -x /usr/bin/time ] || die "/usr/bin/time is needed"
 
@@ -89,11 +86,10 @@ httpd.serve_forever()
 EOF
 
 start_standin() { # PORT [notickets]
-	local i
 	python3 "$TMP/standin.py" "$1" "$TMP/srv.crt" "$TMP/srv.key" ${2:+"$2"} \
 		</dev/null >"$TMP/standin-$1.log" 2>&1 &
 	BG_PIDS+=($!)
-	for i in $(seq 50); do
+	for _ in $(seq 50); do
 		[ -n "$(ss -Hltn "sport = :$1")" ] && return 0
 		sleep 0.1
 	done
@@ -145,6 +141,7 @@ curl --silent --max-time 2 --insecure $2 -o /dev/null || errorExit "Error GET $2
 EOF
 	chmod +x "$TMP/check_apiserver.sh"
 	"$TMP/check_apiserver.sh" || die "the curl script fails against the stand-in"
+	# shellcheck disable=SC2016 # the inner bash expands them
 	t=$(timeout 300 /usr/bin/time -f "%U %S" bash -c \
 		'for ((i = 0; i < $1; i++)); do "$2" || exit 1; done' _ "$N" \
 		"$TMP/check_apiserver.sh" 2>&1 >/dev/null | tail -1) || die "curl loop failed"

@@ -3,7 +3,8 @@
 # three masters m1 (100), m2 (120), m3 (150) and a client on one bridge,
 # VRRPv3. For each daemon, advert interval and mode, N repetitions of:
 # elect m3, let the client probe the VIP every 10 ms, then fail m3 and measure
-#   vip_ms     until m2 is the only holder of the VIP
+#   vip_ms     until m2 added the VIP (from m2's timestamped address
+#              events; the run counts only if m2 then is the only holder)
 #   outage_ms  the client-visible outage: from the failure (or m3's last
 #              answer, if later) to m2's first answer
 # Modes: crash (kill -9 + link cut) and graceful (SIGTERM).
@@ -52,10 +53,13 @@ start3()
 # stop3: kill every daemon left (the measurement is over).
 stop3()
 {
-	local n p
+	local n p pids
 	for n in m1 m2 m3; do
-		for p in $(_node_pids "$n"); do kill -9 "$p" 2>/dev/null; done
-		for p in $(_node_pids "$n"); do wait "$p" 2>/dev/null; done
+		pids=$(_node_pids "$n")
+		{
+			for p in $pids; do kill -9 "$p"; done
+			for p in $pids; do wait "$p"; done
+		} 2>/dev/null
 		rm -f "$LAB_DIR/$n.pid" "$LAB_DIR/$n.vrrp.pid" "$LAB_DIR/$n.launch.pid"
 	done
 	sleep 0.2
@@ -72,21 +76,23 @@ one_run()
 		RES_VIP=NA RES_OUT=NA; stop3; return
 	fi
 	probe_start "$VIP4" 10 60
+	addr_watch_start m2
 	sleep "$(ms_to_s $(( 3 * $(to_ms "$int") + 500 )))"
-	t0=$(now_ms)
 	if [ "$mode" = crash ]; then
 		kill_node m3
+		t0=$KILL_T
 	else
 		pid=$(cat "$LAB_DIR/m3.launch.pid")
+		t0=$(now_ms)
 		kill -TERM "$pid"
 	fi
+	vip=NA
 	if wait_for "$wait_s" holder_is "$VIP4" m2; then
-		vip=$(( $(now_ms) - t0 ))
 		wait_for 5 client_gets "$VIP4" m2
 		sleep 0.2
-	else
-		vip=NA
+		vip=$(addr_added_ms m2 "$VIP4") && vip=$(( vip - t0 )) || vip=NA
 	fi
+	addr_watch_stop m2
 	probe_stop
 	out=$(probe_outage "$t0" m3) || out=NA
 	RES_VIP=$vip RES_OUT=$out
@@ -176,9 +182,11 @@ png()
 		done
 		echo >>"$dat"
 	done; done
-	local cols="" k=2
+	local cols="" k=2 src
 	for d in $DAEMONS; do
-		cols="$cols${cols:+, }'' using $k:xtic(1) title '$d'"
+		src="''"
+		[ -z "$cols" ] && src="'$dat'"
+		cols="$cols${cols:+, }$src using $k:xtic(1) title '$d'"
 		k=$((k + 1))
 	done
 	gnuplot <<EOF && echo "wrote $OUT/failover.png"
@@ -192,7 +200,7 @@ set style histogram clustered gap 1
 set style fill solid border -1
 set key top right
 set datafile missing 'NA'
-plot '$dat' $cols
+plot $cols
 EOF
 }
 

@@ -39,42 +39,6 @@ struct probe_ctx {
 	bool stopped; /* the check is finished; in -k mode the loop still runs */
 };
 
-#ifdef NO_NET_PROBE
-/* ---- STUB, test driver only: src/check_net.c was not available when this
- * was built; tcp and https checks cannot be set up. ---- */
-#include "check_net.h"
-
-struct net_probe *net_probe_new(struct loop *loop, const struct check_config *cfg,
-				net_probe_done_cb done, net_probe_lost_cb lost, void *arg,
-				char *err, size_t errlen)
-{
-	(void)loop;
-	(void)done;
-	(void)lost;
-	(void)arg;
-	snprintf(err, errlen, "check '%s': built without check_net.c", cfg->name);
-	return NULL;
-}
-
-void net_probe_run(struct net_probe *p, usec_t timeout)
-{
-	(void)p;
-	(void)timeout;
-}
-
-bool net_probe_busy(const struct net_probe *p)
-{
-	(void)p;
-	return false;
-}
-
-void net_probe_free(struct net_probe *p)
-{
-	(void)p;
-}
-/* ---- end of STUB ---- */
-#endif
-
 static void on_change(void *arg, struct check *c, bool up)
 {
 	(void)arg;

@@ -253,16 +253,21 @@ lab_setup()
 	LAB_READY=$(now_ms)
 }
 
-# All pids started for a node's daemon: launch pid, pid files, descendants.
+# All pids started for a node's daemon, children before parents: from the
+# pid files and the launch pid, each with its descendants; only pids that run
+# in the node's namespace (a stale pid file never names someone else's).
 _node_pids()
 {
-	local node=$1 f p
-	for f in "$LAB_DIR/$node.launch.pid" "$LAB_DIR/$node.pid" \
-	    "$LAB_DIR/$node.vrrp.pid"; do
+	local node=$1 f p nsn
+	nsn=$(ns "$node")
+	for f in "$LAB_DIR/$node.vrrp.pid" "$LAB_DIR/$node.pid" \
+	    "$LAB_DIR/$node.launch.pid"; do
 		[ -s "$f" ] || continue
 		p=$(cat "$f")
 		[ -n "$p" ] && [ -e "/proc/$p" ] && _descendants "$p"
-	done | sort -u
+	done | awk '!seen[$0]++' | while read -r p; do
+		[ "$(ip netns identify "$p" 2>/dev/null)" = "$nsn" ] && echo "$p"
+	done
 }
 
 # Print PID's descendants, deepest first, then PID itself.
@@ -399,17 +404,23 @@ stop_node()
 	return 0
 }
 
-# kill_node NODE: a crash: kill -9 the daemon and its children (children
-# first, so none is told of a parent's death), then cut the node's link
-# (bridge side down). The dead node keeps its addresses, as a crashed host
-# does; vip_holder ignores a node whose link is cut.
+# kill_node NODE: a crash. The daemon and its children are frozen at once
+# (SIGSTOP: nothing more leaves them, no process learns of another's death),
+# the node's link is cut (bridge side down), then they are killed (SIGKILL).
+# The dead node keeps its addresses, as a crashed host does; vip_holder
+# ignores a node whose link is cut. KILL_T = the time of the freeze (ms).
+KILL_T=0
 kill_node()
 {
 	local node=$1 pids p
 	pids=$(_node_pids "$node")
-	for p in $pids; do kill -9 "$p" 2>/dev/null; done
-	link_down "$node"
-	for p in $pids; do wait "$p" 2>/dev/null; done
+	{
+		for p in $pids; do kill -STOP "$p"; done
+		KILL_T=$(now_ms)
+		link_down "$node"
+		for p in $pids; do kill -KILL "$p"; done
+		for p in $pids; do wait "$p"; done
+	} 2>/dev/null
 	return 0
 }
 
@@ -615,12 +626,12 @@ probe_start()
 	addr="$(_tcp_addr "$1"),connect-timeout=0.2"
 	: >"$LAB_DIR/probe.log"
 	ip netns exec "$(ns cl)" bash -c '
-		ms() { local t=${EPOCHREALTIME/./}; echo $(( 10#$t / 1000 )); }
-		end=$(( $(ms) + $3 * 1000 ))
+		t=${EPOCHREALTIME/./}; end=$(( 10#$t / 1000 + $3 * 1000 ))
 		p=$(printf "0.%03d" "$2")
-		while s=$(ms); [ "$s" -lt "$end" ]; do
+		while t=${EPOCHREALTIME/./}; s=$(( 10#$t / 1000 )); [ "$s" -lt "$end" ]; do
 			{ a=$(socat -T1 - "$1" </dev/null 2>/dev/null)
-			  [ -n "$a" ] && echo "$s $(ms) $a"; } >>"$4" &
+			  t=${EPOCHREALTIME/./}
+			  [ -n "$a" ] && echo "$s $(( 10#$t / 1000 )) $a"; } >>"$4" &
 			sleep "$p"
 		done
 		wait' probe "$addr" "$period" "$max" "$LAB_DIR/probe.log" \
@@ -732,8 +743,8 @@ crash_and_measure()
 	local old=$1 new=$2 vip=$3 timeout=$4 label=$5 min=${6:-0} t0
 	probe_start "$vip"
 	sleep 0.3
-	t0=$(now_ms)
 	kill_node "$old"
+	t0=$KILL_T
 	say "$label: killed $old (kill -9, link cut)"
 	expect_holder "$timeout" "$vip" "$new" "$t0" "$label"
 	[ "$MS" -ge "$min" ] ||
@@ -815,4 +826,35 @@ interop_run()
 
 	stop_and_measure m2 m3 "$vip" "$grace" "failover vipd->keepalived (graceful)"
 	stop_and_measure m3 m1 "$vip" "$grace" "failover keepalived->vipd (graceful)"
+}
+
+# ---------------------------------------------------------------- address events
+
+# addr_watch_start NODE: log NODE's address events with timestamps
+# (ip -ts monitor address) to DIR/NODE.mon, for exact takeover times.
+addr_watch_start()
+{
+	ip -n "$(ns "$1")" -ts monitor address >"$LAB_DIR/$1.mon" 2>/dev/null </dev/null &
+	echo $! >"$LAB_DIR/$1.mon.pid"
+}
+
+# addr_watch_stop NODE: stop that log.
+addr_watch_stop()
+{
+	local f=$LAB_DIR/$1.mon.pid p
+	[ -s "$f" ] || return 0
+	p=$(cat "$f")
+	{ kill "$p"; wait "$p"; } 2>/dev/null
+	rm -f "$f"
+}
+
+# addr_added_ms NODE VIP: the time (epoch ms) VIP was first added on NODE in
+# its address log; returns 1 if it never was.
+addr_added_ms()
+{
+	local ts
+	ts=$(grep -F " $2/" "$LAB_DIR/$1.mon" | grep -v '^\[[^]]*\] Deleted' |
+	    head -n1 | sed -n 's/^\[\([^]]*\)\].*/\1/p')
+	[ -n "$ts" ] || return 1
+	date -d "${ts/T/ }" +%s%3N
 }

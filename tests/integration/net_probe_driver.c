@@ -200,6 +200,7 @@ int main(int argc, char **argv)
 	d.probe = net_probe_new(d.loop, &cfg, on_done, on_lost, &d, err, sizeof(err));
 	if (!d.probe) {
 		fprintf(stderr, "%s\n", err);
+		loop_free(d.loop);
 		return 2;
 	}
 	net_probe_set_keepalive(d.probe, !no_keep);

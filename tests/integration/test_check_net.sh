@@ -21,10 +21,12 @@ BG_PIDS=()
 
 cleanup() {
 	local pid
-	for pid in "${BG_PIDS[@]}"; do
-		kill -9 "$pid" 2>/dev/null
-	done
-	wait 2>/dev/null
+	{
+		for pid in "${BG_PIDS[@]}"; do
+			kill -9 "$pid"
+		done
+		wait
+	} 2>/dev/null
 	rm -rf "$TMP"
 }
 trap cleanup EXIT
@@ -37,14 +39,9 @@ fail() {
 }
 now_ms() { date +%s%3N; }
 
-DRIVER=${NET_PROBE_DRIVER:-}
-if [ -z "$DRIVER" ]; then
-	DRIVER=$TMP/net_probe_driver
-	gcc -std=gnu11 -Wall -Wextra -Werror -O2 -I"$TOP/src" "$TOP/src/check_net.c" \
-		"$TOP/src/loop.c" "$TOP/src/log.c" "$TOP/src/ipaddr.c" \
-		"$TOP/tests/integration/net_probe_driver.c" \
-		$(pkg-config --cflags --libs openssl) -o "$DRIVER" || exit 1
-fi
+# The driver is built by `make check` (tests/integration/net_probe_driver).
+DRIVER=${NET_PROBE_DRIVER:-$TOP/tests/integration/net_probe_driver}
+[ -x "$DRIVER" ] || { echo "FAIL: no net_probe_driver at $DRIVER (run make check TESTS= first)"; exit 1; }
 
 # ---------------------------------------------------------------- PKI
 
@@ -67,7 +64,7 @@ sign() {
 		-subj "/CN=$3" 2>/dev/null || return 1
 	openssl x509 -req -in "$1/$2.csr" -CA "$1/ca.crt" -CAkey "$1/ca.key" \
 		-CAcreateserial -out "$1/$2.crt" -days 2 \
-		-extfile <(printf "$4\n") 2>/dev/null
+		-extfile <(printf '%b\n' "$4") 2>/dev/null
 }
 
 PKI=$TMP/pki
@@ -148,8 +145,7 @@ while True:
 EOF
 
 wait_port() { # PORT: until something listens on it (5 s at most)
-	local i
-	for i in $(seq 50); do
+	for _ in $(seq 50); do
 		[ -n "$(ss -Hltn "sport = :$1")" ] && return 0
 		sleep 0.1
 	done
@@ -186,6 +182,17 @@ py_tcp() { # LOGNAME PORT [BIND [close]]
 }
 accepts() { grep -c '^accept' "$1"; }
 
+# connections NAME WANT [BEFORE]: the stand-in accepted WANT connections
+# (since it had accepted BEFORE).
+connections() {
+	local got=$(($(accepts "$SRV_LOG") - ${3:-0}))
+	if [ "$got" = "$2" ]; then
+		pass "$1"
+	else
+		fail "$1" "connections: $got, wanted $2"
+	fi
+}
+
 # expect NAME PATTERN DRIVER-ARGS...: run the driver, grep its output.
 expect() {
 	local name=$1 pat=$2 out
@@ -201,12 +208,12 @@ expect() {
 # Kill -9 PID, then set DELAY to the ms from the kill to the first driver line
 # matching PATTERN in FILE (empty when none comes within 2 s).
 kill_and_time() { # PID FILE PATTERN
-	local t0 line i
+	local t0 line
 	DELAY=""
 	t0=$(now_ms)
 	KILL_T0=$t0
 	stop_bg "$1"
-	for i in $(seq 200); do
+	for _ in $(seq 200); do
 		line=$(grep -m1 -E -- "$3" "$2")
 		if [ -n "$line" ]; then
 			DELAY=$(($(awk '{print $2}' <<<"$line") - t0))
@@ -217,8 +224,7 @@ kill_and_time() { # PID FILE PATTERN
 }
 
 wait_line() { # FILE PATTERN: up to 3 s
-	local i
-	for i in $(seq 300); do
+	for _ in $(seq 300); do
 		grep -qE -- "$2" "$1" && return 0
 		sleep 0.01
 	done
@@ -283,15 +289,13 @@ test_status_and_framing() {
 	py_https chunked "$P_PY" chunked
 	expect https_chunked_body_kept_alive 'summary: runs=3 ok=3' -n 3 -i 0.05 \
 		-c "$CA" -s kubernetes https "$U_PY"
-	[ "$(accepts "$SRV_LOG")" = 1 ] && pass https_chunked_one_connection ||
-		fail https_chunked_one_connection "connections: $(accepts "$SRV_LOG")"
+	connections https_chunked_one_connection 1
 	stop_bg "$SRV_PID"
 
 	py_https close "$P_PY" close
 	expect https_connection_close_honoured 'summary: runs=3 ok=3' -n 3 -i 0.05 \
 		-c "$CA" -s kubernetes https "$U_PY"
-	[ "$(accepts "$SRV_LOG")" = 3 ] && pass https_connection_close_new_connection_each ||
-		fail https_connection_close_new_connection_each "connections: $(accepts "$SRV_LOG")"
+	connections https_connection_close_new_connection_each 3
 	stop_bg "$SRV_PID"
 
 	py_https big "$P_PY" big
@@ -325,8 +329,7 @@ test_keepalive_and_lost() {
 	py_https ka "$P_PY" ok
 	expect https_keepalive_5_runs_ok 'summary: runs=5 ok=5 fail=0' -n 5 -i 0.05 \
 		-c "$CA" -s kubernetes https "$U_PY"
-	[ "$(accepts "$SRV_LOG")" = 1 ] && pass https_keepalive_one_connection_for_5_runs ||
-		fail https_keepalive_one_connection_for_5_runs "connections: $(accepts "$SRV_LOG")"
+	connections https_keepalive_one_connection_for_5_runs 1
 
 	# Idle kept connection, stand-in killed: lost, then the immediate re-run fails.
 	lost_then_fail https "$out" -c "$CA" -s kubernetes https "$U_PY"
@@ -369,12 +372,10 @@ test_tcp() {
 	local n0
 	n0=$(accepts "$SRV_LOG")
 	expect tcp_kept_alive_5_runs 'summary: runs=5 ok=5' -n 5 -i 0.05 tcp "127.0.0.1:$P_TCP"
-	[ $(($(accepts "$SRV_LOG") - n0)) = 1 ] && pass tcp_one_connection_for_5_runs ||
-		fail tcp_one_connection_for_5_runs "connections: $(($(accepts "$SRV_LOG") - n0))"
+	connections tcp_one_connection_for_5_runs 1 "$n0"
 	n0=$(accepts "$SRV_LOG")
 	expect tcp_no_keepalive_5_runs 'summary: runs=5 ok=5' -N -n 5 -i 0.02 tcp "127.0.0.1:$P_TCP"
-	[ $(($(accepts "$SRV_LOG") - n0)) = 5 ] && pass tcp_no_keepalive_5_connections ||
-		fail tcp_no_keepalive_5_connections "connections: $(($(accepts "$SRV_LOG") - n0))"
+	connections tcp_no_keepalive_5_connections 5 "$n0"
 
 	lost_then_fail tcp "$out" tcp "127.0.0.1:$P_TCP"
 

@@ -38,24 +38,11 @@ if [ "$(id -u)" != 0 ]; then
 	exit 77
 fi
 
-# With src/check_net.c when it builds, else with the driver's stub (exec only).
-build_probe() {
-	local src="$ROOT/src" libs=()
-	local files=("$ROOT/tests/integration/check_probe.c" "$src/check.c" "$src/check_exec.c"
-		"$src/spawn.c" "$src/loop.c" "$src/log.c" "$src/ipaddr.c")
-	local cc=(gcc -std=gnu11 -Wall -Wextra -Werror -O2 -I"$src" -o "$WORK/check_probe")
-	if [ -f "$src/check_net.c" ]; then
-		read -r -a libs <<<"$(pkg-config --cflags --libs openssl)"
-		"${cc[@]}" "${files[@]}" "$src/check_net.c" "${libs[@]}" 2>/dev/null && return 0
-		echo "note: src/check_net.c does not build; using the driver's net probe stub"
-	fi
-	"${cc[@]}" -DNO_NET_PROBE "${files[@]}"
-}
-
-PROBE=${CHECK_PROBE:-}
-if [ -z "$PROBE" ]; then
-	build_probe || { echo "FAIL: cannot build check_probe"; exit 1; }
-	PROBE=$WORK/check_probe
+# The probe is built by `make check` (tests/integration/check_probe).
+PROBE=${CHECK_PROBE:-$ROOT/tests/integration/check_probe}
+if [ ! -x "$PROBE" ]; then
+	echo "FAIL: no check_probe at $PROBE (run make check TESTS= first)"
+	exit 1
 fi
 
 # Every script's long-running child is $WORK/sleeper, so leftovers are easy to find.
