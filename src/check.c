@@ -11,9 +11,6 @@
 #include "check_net.h"
 #include "log.h"
 
-/* Pace of the remaining runs of a fall sequence (capped by the interval),
- * and the least spacing between runs triggered by a lost connection. */
-#define CHECK_FAST_RETRY (USEC_PER_SEC / 10)
 
 #define CHECK_REASON_MAX 128
 
@@ -99,8 +96,13 @@ static void probe_free(struct check *c)
 
 /* ---- scheduling ---- */
 
+/* Network checks run the rest of a fall sequence at the fast pace: a refused
+ * or reset connection is a fact, not noise. Exec scripts keep their interval,
+ * so `fall` keeps meaning "tolerate this many intervals of failure". */
 static usec_t fast_pace(const struct check *c)
 {
+	if (c->cfg->type == CHECK_EXEC)
+		return c->cfg->interval;
 	return c->cfg->interval < CHECK_FAST_RETRY ? c->cfg->interval : CHECK_FAST_RETRY;
 }
 
@@ -175,7 +177,7 @@ static void check_on_done(void *arg, bool ok, const char *reason)
 	}
 	if (check_counter_feed(&c->counter, c->cfg->rise, c->cfg->fall, ok))
 		check_transition(c);
-	if (c->started && check_counter_falling(&c->counter))
+	if (c->started && check_counter_falling(&c->counter) && c->cfg->type != CHECK_EXEC)
 		timer_arm_by(c, time_now() + fast_pace(c));
 }
 

@@ -12,6 +12,11 @@
 
 struct check;
 
+/* Pace of the remaining runs of a tcp/https fall sequence (capped by the
+ * interval), and the least spacing between runs triggered by a lost
+ * connection. */
+#define CHECK_FAST_RETRY (USEC_PER_SEC / 50)
+
 /* Called when the check's state changes (after rise passes / fall failures). */
 typedef void (*check_change_cb)(void *arg, struct check *c, bool up);
 

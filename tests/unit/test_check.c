@@ -101,6 +101,7 @@ static void advance_to(usec_t until)
 
 struct net_probe {
 	net_probe_done_cb done;
+	check_exec_done_cb exec_done; /* set when the fake stands for an exec probe */
 	net_probe_lost_cb lost;
 	void *arg;
 	bool busy;
@@ -150,7 +151,10 @@ static void probe_finish(bool ok, const char *reason)
 {
 	assert_true(probe.busy);
 	probe.busy = false;
-	probe.done(probe.arg, ok, reason);
+	if (probe.exec_done)
+		probe.exec_done(probe.arg, ok, reason);
+	else
+		probe.done(probe.arg, ok, reason);
 }
 
 static void probe_lose(void)
@@ -159,38 +163,45 @@ static void probe_lose(void)
 	probe.lost(probe.arg, "connection reset by peer");
 }
 
-/* ---- exec probes are not under test here ---- */
+/* ---- fake exec probe: the same record, driven the same way ---- */
+
+struct check_exec {
+	int unused;
+};
 
 struct check_exec *check_exec_new(struct loop *loop, const struct check_config *cfg,
 				  const char *script_user, check_exec_done_cb done, void *arg,
 				  char *err, size_t errlen)
 {
+	static struct check_exec handle;
+
 	(void)loop;
 	(void)cfg;
 	(void)script_user;
-	(void)done;
-	(void)arg;
 	(void)err;
 	(void)errlen;
-	fail_msg("exec probe used in a net-probe test");
-	return NULL;
+	memset(&probe, 0, sizeof(probe));
+	probe.exec_done = done;
+	probe.arg = arg;
+	return &handle;
 }
 
 void check_exec_run(struct check_exec *x, usec_t timeout)
 {
 	(void)x;
-	(void)timeout;
+	net_probe_run(&probe, timeout);
 }
 
 bool check_exec_busy(const struct check_exec *x)
 {
 	(void)x;
-	return false;
+	return probe.busy;
 }
 
 void check_exec_free(struct check_exec *x)
 {
 	(void)x;
+	probe.freed = true;
 }
 
 /* ---- helpers ---- */
@@ -208,15 +219,17 @@ static void on_change(void *arg, struct check *c, bool up)
 
 static struct check_config cfg;
 
-static struct check *make_check(usec_t interval, unsigned rise, unsigned fall, bool initial_up)
+static struct check *make_typed_check(enum check_type type, usec_t interval, unsigned rise,
+				      unsigned fall, bool initial_up)
 {
 	char err[256];
 	struct check *c;
 
 	memset(&cfg, 0, sizeof(cfg));
 	strcpy(cfg.name, "apiserver");
-	cfg.type = CHECK_HTTPS;
-	cfg.target = (char *)"https://127.0.0.1:6443/livez";
+	cfg.type = type;
+	cfg.target = (char *)(type == CHECK_EXEC ? "/etc/vipd/check_apiserver.sh"
+						 : "https://127.0.0.1:6443/livez");
 	cfg.interval = interval;
 	cfg.timeout = interval * 8 / 10;
 	cfg.rise = rise;
@@ -227,6 +240,11 @@ static struct check *make_check(usec_t interval, unsigned rise, unsigned fall, b
 	assert_non_null(c);
 	assert_int_equal(check_subscribe(c, on_change, NULL), 0);
 	return c;
+}
+
+static struct check *make_check(usec_t interval, unsigned rise, unsigned fall, bool initial_up)
+{
+	return make_typed_check(CHECK_HTTPS, interval, rise, fall, initial_up);
 }
 
 static int setup(void **state)
@@ -400,14 +418,14 @@ static void fast_retry_after_first_failure(void **state)
 	advance_to(T0 + USEC_PER_SEC);
 	probe_finish(false, "connection refused");
 	assert_true(check_is_up(c));
-	advance_to(T0 + USEC_PER_SEC + 100 * MS);
+	advance_to(T0 + USEC_PER_SEC + CHECK_FAST_RETRY);
 	assert_int_equal(probe.runs, 3);
-	assert_int_equal(probe.run_at[2], T0 + USEC_PER_SEC + 100 * MS);
+	assert_int_equal(probe.run_at[2], T0 + USEC_PER_SEC + CHECK_FAST_RETRY);
 	probe_finish(false, "connection refused");
-	advance_to(T0 + USEC_PER_SEC + 200 * MS);
+	advance_to(T0 + USEC_PER_SEC + 2 * CHECK_FAST_RETRY);
 	assert_int_equal(probe.runs, 4);
 	probe_finish(false, "connection refused");
-	assert_false(check_is_up(c)); /* fall 3 reached 200 ms after the first failure */
+	assert_false(check_is_up(c)); /* fall 3 reached two fast steps after the first failure */
 	assert_int_equal(n_changes, 1);
 	assert_string_equal(check_last_reason(c), "connection refused");
 	/* down: back to the interval */
@@ -420,15 +438,34 @@ static void fast_retry_after_first_failure(void **state)
 
 static void fast_retry_pace_capped_by_interval(void **state)
 {
-	struct check *c = make_check(50 * MS, 1, 3, true);
+	struct check *c = make_check(CHECK_FAST_RETRY / 2, 1, 3, true);
 
 	(void)state;
 	check_start(c);
 	advance_to(T0);
 	probe_finish(false, "timeout");
-	advance_to(T0 + 50 * MS);
+	advance_to(T0 + CHECK_FAST_RETRY / 2);
 	assert_int_equal(probe.runs, 2);
-	assert_int_equal(probe.run_at[1], T0 + 50 * MS);
+	assert_int_equal(probe.run_at[1], T0 + CHECK_FAST_RETRY / 2);
+	check_free(c);
+}
+
+static void exec_check_falls_at_its_interval(void **state)
+{
+	struct check *c = make_typed_check(CHECK_EXEC, 3 * USEC_PER_SEC, 2, 3, true);
+
+	(void)state;
+	check_start(c);
+	advance_to(T0);
+	probe_finish(false, "exit status 1");
+	advance_to(T0 + 3 * USEC_PER_SEC - 1);
+	assert_int_equal(probe.runs, 1); /* no fast retry for scripts */
+	advance_to(T0 + 3 * USEC_PER_SEC);
+	assert_int_equal(probe.runs, 2);
+	probe_finish(false, "exit status 1");
+	advance_to(T0 + 6 * USEC_PER_SEC);
+	probe_finish(false, "exit status 1");
+	assert_false(check_is_up(c)); /* fall 3 = three intervals, as configured */
 	check_free(c);
 }
 
@@ -440,7 +477,7 @@ static void success_ends_fast_retry(void **state)
 	check_start(c);
 	advance_to(T0);
 	probe_finish(false, "connection refused");
-	advance_to(T0 + 100 * MS);
+	advance_to(T0 + CHECK_FAST_RETRY);
 	assert_int_equal(probe.runs, 2);
 	probe_finish(true, "");
 	assert_string_equal(check_last_reason(c), "");
@@ -488,9 +525,9 @@ static void lost_then_refused_falls_at_fast_pace(void **state)
 	probe_lose(); /* the apiserver died */
 	advance_to(T0 + 400 * MS);
 	probe_finish(false, "connection refused");
-	advance_to(T0 + 500 * MS);
+	advance_to(T0 + 400 * MS + CHECK_FAST_RETRY);
 	probe_finish(false, "connection refused");
-	advance_to(T0 + 600 * MS);
+	advance_to(T0 + 400 * MS + 2 * CHECK_FAST_RETRY);
 	probe_finish(false, "connection refused");
 	assert_false(check_is_up(c));
 	assert_int_equal(probe.runs, 4);
@@ -505,11 +542,11 @@ static void lost_right_after_a_run_waits_fast_pace(void **state)
 	check_start(c);
 	advance_to(T0);
 	probe_finish(true, "");
-	advance_to(T0 + 20 * MS);
+	advance_to(T0 + CHECK_FAST_RETRY / 2);
 	probe_lose();
-	advance_to(T0 + 99 * MS);
+	advance_to(T0 + CHECK_FAST_RETRY - 1);
 	assert_int_equal(probe.runs, 1);
-	advance_to(T0 + 100 * MS);
+	advance_to(T0 + CHECK_FAST_RETRY);
 	assert_int_equal(probe.runs, 2);
 	check_free(c);
 }
@@ -577,6 +614,7 @@ int main(void)
 	    cmocka_unit_test_setup(runs_follow_interval_grid_not_completion, setup),
 	    cmocka_unit_test_setup(fast_retry_after_first_failure, setup),
 	    cmocka_unit_test_setup(fast_retry_pace_capped_by_interval, setup),
+	    cmocka_unit_test_setup(exec_check_falls_at_its_interval, setup),
 	    cmocka_unit_test_setup(success_ends_fast_retry, setup),
 	    cmocka_unit_test_setup(lost_triggers_immediate_run_not_failure, setup),
 	    cmocka_unit_test_setup(lost_then_refused_falls_at_fast_pace, setup),
