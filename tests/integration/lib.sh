@@ -629,7 +629,7 @@ probe_start()
 		t=${EPOCHREALTIME/./}; end=$(( 10#$t / 1000 + $3 * 1000 ))
 		p=$(printf "0.%03d" "$2")
 		while t=${EPOCHREALTIME/./}; s=$(( 10#$t / 1000 )); [ "$s" -lt "$end" ]; do
-			{ a=$(socat -T1 - "$1" </dev/null 2>/dev/null)
+			{ a=$(socat -T0.3 - "$1" </dev/null 2>/dev/null)
 			  t=${EPOCHREALTIME/./}
 			  [ -n "$a" ] && echo "$s $(( 10#$t / 1000 )) $a"; } >>"$4" &
 			sleep "$p"
@@ -651,8 +651,9 @@ probe_stop()
 
 # probe_outage T0_MS OLD: print the client-visible outage of a failover that
 # began at T0_MS away from master OLD: the end of the first answer from
-# another master after T0, minus max(T0, end of OLD's last answer before it).
-# Returns 1 (printing nothing) if no other master answered.
+# another master after T0, minus max(T0, the start of OLD's last answered
+# attempt before that). Returns 1 (printing nothing) if no other master
+# answered.
 probe_outage()
 {
 	sort -n "$LAB_DIR/probe.log" | awk -v t0="$1" -v old="$2" '
@@ -662,8 +663,8 @@ probe_outage()
 			if (first == "") exit 1
 			from = t0
 			for (i = 1; i <= NR; i++)
-				if (who[i] == old && e[i] > from && e[i] <= first)
-					from = e[i]
+				if (who[i] == old && s[i] > from && s[i] < first)
+					from = s[i]
 			print first - from
 		}'
 }
