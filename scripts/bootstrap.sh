@@ -7,7 +7,8 @@ set -euo pipefail
 VIPD_PACKAGES=(
 	build-essential autoconf automake libtool pkg-config
 	libconfig-dev libnl-3-dev libnl-route-3-dev libmnl-dev libssl-dev libcmocka-dev
-	iproute2 nftables tcpdump socat ncat openssl curl procps psmisc python3 gnuplot-nox
+	iproute2 iputils-ping nftables tcpdump socat ncat openssl curl procps psmisc python3 gnuplot-nox
+	cppcheck clang-tidy clang
 	keepalived
 )
 

@@ -1,8 +1,8 @@
 #!/bin/bash
 # Health check: three masters with the kubeadm example's native https check
-# (weight -50, fall 2), priorities 101/100/100. The apiserver on the Master
-# (m1) dies: m1 resigns and the healthy m3 (equal priority, higher address)
-# takes the VIP; the client reaches 6443 on the VIP again; the notify hook
+# (weight -50, fall 2), priorities 101/99/100 (distinct, so that which
+# backup wins is not a race between equal timers). The apiserver on the
+# Master (m1) dies: m1 resigns and the healthiest backup, m3, takes the VIP; the client reaches 6443 on the VIP again; the notify hook
 # saw m1 go MASTER then BACKUP.
 # shellcheck source=tests/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -11,7 +11,7 @@
 
 checks_lab 3
 start_vipd m1 "$(checks_conf m1 101)"
-start_vipd m2 "$(checks_conf m2 100)"
+start_vipd m2 "$(checks_conf m2 99)"
 start_vipd m3 "$(checks_conf m3 100)"
 expect_holder 15 "$VIP4" m1 "$LAB_READY" "election with healthy checks"
 wait_for 5 https_client_gets "$VIP4" m1 || fail "the client does not reach m1's apiserver on the VIP"

@@ -1,8 +1,8 @@
 #!/bin/bash
 # The kubeadm HA guide's check_apiserver.sh, unchanged, as an exec check of
 # vipd (weight -2 like the guide, with a faster interval to keep the test
-# short): priorities 101/100/100; the apiserver on the Master (m1) dies, the
-# script fails, m1 drops to 99 and the VIP moves to m3.
+# short): priorities 101/99/100; the apiserver on the Master (m1) dies, the
+# script fails, m1 drops to 99 and the VIP moves to m3 (100).
 # shellcheck source=tests/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
 # shellcheck source=tests/integration/lib_apiserver.sh
@@ -29,7 +29,7 @@ CONF
 
 checks_lab 3
 start_vipd m1 "$(guide_conf m1 101)"
-start_vipd m2 "$(guide_conf m2 100)"
+start_vipd m2 "$(guide_conf m2 99)"
 start_vipd m3 "$(guide_conf m3 100)"
 expect_holder 15 "$VIP4" m1 "$LAB_READY" "election"
 t0=$(apiserver_kill m1)
