@@ -213,7 +213,10 @@ for ((i = 0; i < 100; i++)); do
 	sleep 0.05
 done
 
-cmd="APISERVER_VIP=127.0.0.1 APISERVER_DEST_PORT=$PORT $ROOT/scripts/check_apiserver.sh"
+# An unchanged copy the script user can reach (the tree may sit in a 0700 dir).
+cp "$ROOT/scripts/check_apiserver.sh" "$WORK/check_apiserver.sh"
+cmp -s "$ROOT/scripts/check_apiserver.sh" "$WORK/check_apiserver.sh" || fail "copy differs"
+cmd="APISERVER_VIP=127.0.0.1 APISERVER_DEST_PORT=$PORT $WORK/check_apiserver.sh"
 "$PROBE" -i 0.5 -t 3 -r 1 -f 1 exec "$cmd" >"$WORK/api.out" 2>/dev/null &
 probe_pid=$!
 PIDS+=("$probe_pid")
