@@ -544,6 +544,11 @@ int config_check_system(const struct config *cfg, char *err, size_t errlen)
 
 		if (no_interface(cfg, in->interface_line, in->interface, err, errlen) < 0)
 			return -1;
+		if (in->auth_type == VRRP_AUTH_AH) {
+			snprintf(err, errlen, "%s:%d: auth type \"ah\" is not supported by this vipd yet",
+				 cfg->file, in->line);
+			return -1;
+		}
 		for (j = 0; j < in->n_track_interfaces; j++)
 			if (no_interface(cfg, in->track_interfaces_line, in->track_interfaces[j],
 					 err, errlen) < 0)

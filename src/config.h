@@ -87,7 +87,8 @@ struct config *config_load(const char *path, char *err, size_t errlen);
 /* Same, from text in memory; name stands for the file in messages. */
 struct config *config_load_string(const char *text, const char *name, char *err, size_t errlen);
 
-/* Checks that need the running system: every interface named exists.
+/* Checks that need the running system and this build: every interface named
+ * exists, and no instance asks for what is not built yet (AH authentication).
  * 0, or -1 with "file:line: what" in err. */
 int config_check_system(const struct config *cfg, char *err, size_t errlen);
 

@@ -91,11 +91,6 @@ struct vrrp_instance *vrrp_instance_new(struct loop *loop, const struct instance
 	}
 	in->cfg = cfg;
 	in->loop = loop;
-	if (cfg->auth_type == VRRP_AUTH_AH) {
-		snprintf(err, errlen, "%s: auth type 'ah' is not supported yet", cfg->name);
-		free(in);
-		return NULL;
-	}
 	if (instance_resolve_links(in, err, errlen) < 0 ||
 	    instance_add_router(in, AF_INET, err, errlen) < 0 ||
 	    instance_add_router(in, AF_INET6, err, errlen) < 0) {

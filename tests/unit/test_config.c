@@ -431,6 +431,13 @@ static void missing_tracked_interface_fails_system_check(void **state)
 			    "sys-no-track-interface.conf:4: interface 'vcfg-nosuch1' does not exist");
 }
 
+static void ah_auth_fails_system_check_until_supported(void **state)
+{
+	(void)state;
+	expect_system_error("sys-ah-unsupported.conf",
+			    "sys-ah-unsupported.conf:4: auth type \"ah\" is not supported by this vipd yet");
+}
+
 static void loopback_passes_system_check(void **state)
 {
 	char err[CONFIG_ERR_MAX] = "";
@@ -501,6 +508,7 @@ int main(void)
 		cmocka_unit_test(missing_file_says_cannot_open),
 		cmocka_unit_test(missing_interface_fails_system_check),
 		cmocka_unit_test(missing_tracked_interface_fails_system_check),
+		cmocka_unit_test(ah_auth_fails_system_check_until_supported),
 		cmocka_unit_test(loopback_passes_system_check),
 	};
 
