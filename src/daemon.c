@@ -14,6 +14,11 @@
 #include "pidfile.h"
 #include "vrrp_instance.h"
 
+/* At shutdown, how long the last notify hooks (e.g. "BACKUP") may finish,
+ * and how often we look. */
+#define DAEMON_NOTIFY_DRAIN (2 * USEC_PER_SEC)
+#define DAEMON_DRAIN_POLL (USEC_PER_SEC / 50)
+
 struct daemon {
 	const struct daemon_options *opts;
 	struct config *cfg;
@@ -22,6 +27,9 @@ struct daemon {
 	struct notifier **notifiers; /* parallel to instances; NULL without a script */
 	size_t n_instances;
 	struct health *health;
+	bool stopping;
+	usec_t drain_until;
+	struct loop_timer drain_timer;
 };
 
 static void on_link_changed(void *arg, int ifindex, bool up)
@@ -60,15 +68,48 @@ static const struct netlink_monitor_ops monitor_ops = {
 	.addr_added = on_addr_added,
 };
 
+static bool notifiers_busy(const struct daemon *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->n_instances; i++)
+		if (d->notifiers[i] && notify_busy(d->notifiers[i]))
+			return true;
+	return false;
+}
+
+/* Stop the loop once the notify hooks of the last transitions have run. */
+static void on_drain_timer(void *arg)
+{
+	struct daemon *d = arg;
+
+	if (!notifiers_busy(d)) {
+		loop_stop(d->loop);
+	} else if (time_now() >= d->drain_until) {
+		log_warn("notify hooks still running after %lld s: stopping them",
+			 (long long)(DAEMON_NOTIFY_DRAIN / USEC_PER_SEC));
+		loop_stop(d->loop);
+	} else {
+		loop_timer_arm(d->loop, &d->drain_timer, time_now() + DAEMON_DRAIN_POLL);
+	}
+}
+
 static void on_stop_signal(void *arg, int signo)
 {
 	struct daemon *d = arg;
 	size_t i;
 
+	if (d->stopping) {
+		log_notice("signal %d again: stopping now", signo);
+		loop_stop(d->loop);
+		return;
+	}
+	d->stopping = true;
 	log_notice("signal %d: stopping", signo);
 	for (i = 0; i < d->n_instances; i++)
 		vrrp_instance_stop(d->instances[i]);
-	loop_stop(d->loop);
+	d->drain_until = time_now() + DAEMON_NOTIFY_DRAIN;
+	on_drain_timer(d);
 }
 
 static void on_hup(void *arg, int signo)
@@ -95,7 +136,7 @@ static int on_control(void *arg, const char *command, FILE *out)
 static const char *notify_state_word(enum vrrp_state state)
 {
 	static const char *const words[VRRP_STATE__COUNT] = {
-		[VRRP_STATE_INIT] = "INIT",
+		[VRRP_STATE_INIT] = "STOP", /* Initialize is entered only on shutdown */
 		[VRRP_STATE_BACKUP] = "BACKUP",
 		[VRRP_STATE_MASTER] = "MASTER",
 		[VRRP_STATE_FAULT] = "FAULT",
@@ -159,6 +200,7 @@ static int daemon_setup(struct daemon *d, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot create the event loop");
 		return -1;
 	}
+	loop_timer_init(&d->drain_timer, on_drain_timer, d);
 	if (loop_on_signal(d->loop, SIGTERM, on_stop_signal, d) < 0 ||
 	    loop_on_signal(d->loop, SIGINT, on_stop_signal, d) < 0 ||
 	    loop_on_signal(d->loop, SIGHUP, on_hup, d) < 0) {
@@ -180,8 +222,10 @@ static void daemon_teardown(struct daemon *d)
 {
 	size_t i;
 
-	if (d->loop)
+	if (d->loop) {
+		loop_timer_cancel(d->loop, &d->drain_timer);
 		control_close(d->loop);
+	}
 	health_free(d->health);
 	for (i = 0; i < d->n_instances; i++)
 		vrrp_instance_free(d->instances[i]);

@@ -39,4 +39,9 @@ grep -q "^apiserver MASTER 101$" "$LAB_DIR/m1.notify" ||
     fail "m1's notify calls are out of order"
 grep -q "check 'apiserver' is now down" "$LAB_DIR/m1.log" || fail "m1 did not log the check going down"
 expect_sole_holder_for 2 "$VIP4" m3 "after the failover"
+
+# A graceful stop of the Master: its notify hook gets STOP before vipd exits.
+stop_node m3 || fail "m3 did not exit on SIGTERM"
+tail -n 1 "$LAB_DIR/m3.notify" | grep -q "^apiserver STOP 100$" ||
+    fail "m3's last notify call is not 'apiserver STOP 100' ($(tail -n 1 "$LAB_DIR/m3.notify"))"
 echo PASS
