@@ -286,6 +286,8 @@ static int parse_peers(struct loader *ld, const config_setting_t *s, void *obj)
 	n = config_setting_length(s);
 	if (n == 0)
 		return 0;
+	if (n > VRRP_MAX_ADDRS)
+		return cfg_fail(ld, s, "at most %d unicast peers", VRRP_MAX_ADDRS);
 	if (!(in->unicast_peers = cfg_calloc(ld, (size_t)n, sizeof(*in->unicast_peers))))
 		return -1;
 	for (i = 0; i < n; i++)

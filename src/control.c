@@ -15,11 +15,17 @@
 
 #define CONTROL_LINE_MAX 256
 #define CONTROL_SEND_TIMEOUT_SEC 1
+#define CONTROL_MAX_CLIENTS 16
+/* A client must send its command within this time. */
+#define CONTROL_CLIENT_DEADLINE (2 * USEC_PER_SEC)
+/* Out of descriptors: stop accepting for this long instead of spinning. */
+#define CONTROL_ACCEPT_BACKOFF (USEC_PER_SEC / 2)
 
 struct control_client {
 	int fd;
 	size_t used;
 	char line[CONTROL_LINE_MAX];
+	struct loop_timer deadline;
 };
 
 static struct {
@@ -28,13 +34,24 @@ static struct {
 	control_handler handler;
 	void *arg;
 	struct loop *loop;
+	unsigned n_clients;
+	struct loop_timer accept_backoff;
 } control = { .fd = -1 };
+
+static void control_on_accept(void *arg, uint32_t events);
 
 static void client_close(struct control_client *c)
 {
+	loop_timer_cancel(control.loop, &c->deadline);
 	loop_del_fd(control.loop, c->fd);
 	close(c->fd);
 	free(c);
+	control.n_clients--;
+}
+
+static void client_on_deadline(void *arg)
+{
+	client_close(arg);
 }
 
 static void client_answer(struct control_client *c)
@@ -71,6 +88,8 @@ static void client_on_read(void *arg, uint32_t events)
 
 	(void)events;
 	n = read(c->fd, c->line + c->used, sizeof(c->line) - 1 - c->used);
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return;
 	if (n <= 0) {
 		client_close(c);
 		return;
@@ -86,6 +105,21 @@ static void client_on_read(void *arg, uint32_t events)
 	client_close(c);
 }
 
+static void control_resume_accept(void *arg)
+{
+	(void)arg;
+	if (loop_add_fd(control.loop, control.fd, EPOLLIN, control_on_accept, NULL) < 0)
+		log_err("control socket: cannot accept again: %s", strerror(errno));
+}
+
+/* Out of descriptors: the listener stays readable, so pause it. */
+static void control_pause_accept(void)
+{
+	log_warn("control socket: %s; pausing accepts", strerror(errno));
+	loop_del_fd(control.loop, control.fd);
+	loop_timer_arm(control.loop, &control.accept_backoff, time_now() + CONTROL_ACCEPT_BACKOFF);
+}
+
 static void control_on_accept(void *arg, uint32_t events)
 {
 	struct control_client *c;
@@ -94,8 +128,15 @@ static void control_on_accept(void *arg, uint32_t events)
 	(void)arg;
 	(void)events;
 	fd = accept4(control.fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
-	if (fd < 0)
+	if (fd < 0) {
+		if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM)
+			control_pause_accept();
 		return;
+	}
+	if (control.n_clients >= CONTROL_MAX_CLIENTS) {
+		close(fd);
+		return;
+	}
 	c = calloc(1, sizeof(*c));
 	if (!c || loop_add_fd(control.loop, fd, EPOLLIN, client_on_read, c) < 0) {
 		free(c);
@@ -103,6 +144,9 @@ static void control_on_accept(void *arg, uint32_t events)
 		return;
 	}
 	c->fd = fd;
+	control.n_clients++;
+	loop_timer_init(&c->deadline, client_on_deadline, c);
+	loop_timer_arm(control.loop, &c->deadline, time_now() + CONTROL_CLIENT_DEADLINE);
 }
 
 int control_open(struct loop *loop, const char *path, control_handler handler, void *arg,
@@ -127,6 +171,7 @@ int control_open(struct loop *loop, const char *path, control_handler handler, v
 	control.handler = handler;
 	control.arg = arg;
 	control.loop = loop;
+	loop_timer_init(&control.accept_backoff, control_resume_accept, NULL);
 	return 0;
 fail:
 	snprintf(err, errlen, "%s: %s", path, strerror(errno));
@@ -140,6 +185,7 @@ void control_close(struct loop *loop)
 {
 	if (control.fd < 0)
 		return;
+	loop_timer_cancel(loop, &control.accept_backoff);
 	loop_del_fd(loop, control.fd);
 	close(control.fd);
 	unlink(control.path);

@@ -260,8 +260,12 @@ int daemon_run(const struct daemon_options *opts, struct config *cfg)
 		health_start(d.health);
 		for (i = 0; i < d.n_instances; i++)
 			vrrp_instance_start(d.instances[i]);
-		if (loop_run(d.loop) < 0)
+		if (loop_run(d.loop) < 0) {
+			log_err("the event loop failed: stopping");
+			for (i = 0; i < d.n_instances; i++)
+				vrrp_instance_stop(d.instances[i]);
 			status = 1;
+		}
 		log_notice("vipd stopped");
 	}
 	daemon_teardown(&d);

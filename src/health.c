@@ -78,11 +78,16 @@ struct health *health_new(struct loop *loop, const struct config *cfg, char *err
 	h->cfg = cfg;
 	for (i = 0; i < cfg->n_checks; i++) {
 		h->checks[i] = check_new(loop, &cfg->checks[i], cfg->script_user, err, errlen);
-		if (!h->checks[i] || check_subscribe(h->checks[i], health_on_check_change, h) < 0) {
+		if (!h->checks[i]) {
 			health_free(h);
 			return NULL;
 		}
 		h->n_checks++;
+		if (check_subscribe(h->checks[i], health_on_check_change, h) < 0) {
+			snprintf(err, errlen, "check '%s': out of memory", cfg->checks[i].name);
+			health_free(h);
+			return NULL;
+		}
 	}
 	return h;
 }

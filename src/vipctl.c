@@ -4,10 +4,12 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <unistd.h>
 
 #define VIPCTL_DEFAULT_SOCKET "/run/vipd/vipd.sock"
+#define VIPCTL_TIMEOUT_SEC 5
 
 static void usage(FILE *out)
 {
@@ -16,6 +18,7 @@ static void usage(FILE *out)
 
 static int connect_to(const char *path)
 {
+	const struct timeval reply_timeout = { VIPCTL_TIMEOUT_SEC, 0 };
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
 	int fd;
 
@@ -25,6 +28,8 @@ static int connect_to(const char *path)
 	}
 	strcpy(sun.sun_path, path);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd >= 0)
+		setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &reply_timeout, sizeof(reply_timeout));
 	if (fd < 0 || connect(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0) {
 		fprintf(stderr, "vipctl: %s: %s (is vipd running with --control?)\n", path,
 			strerror(errno));
@@ -47,18 +52,27 @@ static int send_command(int fd, const char *command)
 	return 0;
 }
 
+/* Copy the answer to stdout; an answer that starts with "error:" fails. */
 static int copy_answer(int fd)
 {
+	static const char error_prefix[] = "error:";
+	char start[sizeof(error_prefix)] = "";
+	size_t seen = 0;
 	char buf[4096];
 	ssize_t n;
-	int status = 0;
 
 	while ((n = read(fd, buf, sizeof(buf))) > 0) {
-		if (strncmp(buf, "error:", 6) == 0)
-			status = 1;
+		size_t take = sizeof(start) - 1 - seen;
+
+		if (take > (size_t)n)
+			take = (size_t)n;
+		memcpy(start + seen, buf, take);
+		seen += take;
 		fwrite(buf, 1, (size_t)n, stdout);
 	}
-	return n < 0 ? 1 : status;
+	if (n < 0)
+		return 1;
+	return strcmp(start, error_prefix) == 0 ? 1 : 0;
 }
 
 int main(int argc, char **argv)

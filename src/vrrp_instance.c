@@ -13,6 +13,12 @@
 
 #define INSTANCE_MAX_ROUTERS 2
 
+/* While a router has no source address, look again this often: a failed
+ * netlink dump must not leave it in Fault until the next address event. */
+#define INSTANCE_PRIMARY_RETRY USEC_PER_SEC
+
+static void instance_on_primary_retry(void *arg);
+
 struct tracked_link {
 	int ifindex;
 	bool up;
@@ -27,6 +33,7 @@ struct vrrp_instance {
 	size_t n_tracked;
 	bool external_fault;
 	bool started;
+	struct loop_timer primary_retry;
 	struct vrrp_router routers[INSTANCE_MAX_ROUTERS];
 	size_t n_routers;
 	vrrp_instance_state_cb on_state;
@@ -91,6 +98,7 @@ struct vrrp_instance *vrrp_instance_new(struct loop *loop, const struct instance
 	}
 	in->cfg = cfg;
 	in->loop = loop;
+	loop_timer_init(&in->primary_retry, instance_on_primary_retry, in);
 	if (instance_resolve_links(in, err, errlen) < 0 ||
 	    instance_add_router(in, AF_INET, err, errlen) < 0 ||
 	    instance_add_router(in, AF_INET6, err, errlen) < 0) {
@@ -137,7 +145,21 @@ static void instance_update_faults(struct vrrp_instance *in)
 			log_warn("%s/%s: fault: %s", in->cfg->name, vrrp_router_family_name(r),
 				 reason);
 		vrrp_router_set_fault(r, reason != NULL);
+		if (!r->have_primary && !loop_timer_armed(&in->primary_retry))
+			loop_timer_arm(in->loop, &in->primary_retry,
+				       time_now() + INSTANCE_PRIMARY_RETRY);
 	}
+}
+
+static void instance_on_primary_retry(void *arg)
+{
+	struct vrrp_instance *in = arg;
+	size_t i;
+
+	for (i = 0; i < in->n_routers; i++)
+		if (!in->routers[i].have_primary)
+			vrrp_router_refresh_primary(&in->routers[i]);
+	instance_update_faults(in);
 }
 
 void vrrp_instance_start(struct vrrp_instance *in)
@@ -147,9 +169,14 @@ void vrrp_instance_start(struct vrrp_instance *in)
 	in->started = true;
 	for (i = 0; i < in->n_routers; i++) {
 		struct vrrp_router *r = &in->routers[i];
+		const char *reason = instance_fault_reason(in, r);
 
-		vrrp_router_start(r, instance_fault_reason(in, r) != NULL);
+		if (reason)
+			log_warn("%s/%s: starting in Fault: %s", in->cfg->name,
+				 vrrp_router_family_name(r), reason);
+		vrrp_router_start(r, reason != NULL);
 	}
+	instance_update_faults(in);
 }
 
 void vrrp_instance_stop(struct vrrp_instance *in)
@@ -158,6 +185,7 @@ void vrrp_instance_stop(struct vrrp_instance *in)
 
 	for (i = 0; i < in->n_routers; i++)
 		vrrp_router_stop(&in->routers[i]);
+	loop_timer_cancel(in->loop, &in->primary_retry);
 	in->started = false;
 }
 
@@ -167,6 +195,7 @@ void vrrp_instance_free(struct vrrp_instance *in)
 
 	if (!in)
 		return;
+	loop_timer_cancel(in->loop, &in->primary_retry);
 	for (i = 0; i < in->n_routers; i++)
 		vrrp_router_release(&in->routers[i]);
 	free(in->tracked);
@@ -195,13 +224,15 @@ void vrrp_instance_addr_changed(struct vrrp_instance *in, int ifindex,
 	for (i = 0; i < in->n_routers; i++) {
 		struct vrrp_router *r = &in->routers[i];
 
-		if (r->family != addr->family)
-			continue;
-		vrrp_router_refresh_primary(r);
-		if (!added)
-			vrrp_router_addr_removed(r, addr);
+		if (r->family == addr->family)
+			vrrp_router_refresh_primary(r);
 	}
+	/* Faults first: a Master that lost its source address goes to Fault
+	 * rather than restoring a VIP the kernel dropped with that address. */
 	instance_update_faults(in);
+	for (i = 0; !added && i < in->n_routers; i++)
+		if (in->routers[i].family == addr->family)
+			vrrp_router_addr_removed(&in->routers[i], addr);
 }
 
 void vrrp_instance_set_health(struct vrrp_instance *in, uint8_t effective_priority,

@@ -308,16 +308,34 @@ static void router_on_rx(void *arg, const struct vrrp_rx *rx)
 
 /* ---- life cycle ---------------------------------------------------------- */
 
+/* RFC 9568 5.2.9: in IPv6 adverts the first address is the link-local one. */
+static void router_linklocal_first(struct vrrp_router *r)
+{
+	struct ip_prefix first;
+	size_t i;
+
+	for (i = 1; i < r->n_vips; i++) {
+		if (!ipaddr_is_v6_linklocal(&r->vips[i].addr))
+			continue;
+		first = r->vips[i];
+		memmove(&r->vips[1], &r->vips[0], i * sizeof(r->vips[0]));
+		r->vips[0] = first;
+		return;
+	}
+}
+
 static void router_collect(struct vrrp_router *r)
 {
 	size_t i;
 
-	for (i = 0; i < r->cfg->n_vips; i++)
+	for (i = 0; i < r->cfg->n_vips && r->n_vips < VRRP_MAX_ADDRS; i++)
 		if (r->cfg->vips[i].addr.family == r->family)
 			r->vips[r->n_vips++] = r->cfg->vips[i];
-	for (i = 0; i < r->cfg->n_unicast_peers; i++)
+	for (i = 0; i < r->cfg->n_unicast_peers && r->n_peers < VRRP_MAX_ADDRS; i++)
 		if (r->cfg->unicast_peers[i].family == r->family)
 			r->peers[r->n_peers++] = r->cfg->unicast_peers[i];
+	if (r->family == AF_INET6)
+		router_linklocal_first(r);
 }
 
 static int router_open_socket(struct vrrp_router *r, char *err, size_t errlen)
@@ -369,15 +387,25 @@ int vrrp_router_init(struct vrrp_router *r, struct vrrp_instance *in,
 	return router_open_socket(r, err, errlen);
 }
 
+/* Our source address: a configured unicast_source that is on the interface,
+ * else the interface's primary IPv4 / link-local IPv6 address. */
+static bool router_lookup_primary(const struct vrrp_router *r, struct ip_addr *out)
+{
+	if (r->family == AF_INET && r->cfg->unicast_source.family == AF_INET) {
+		struct ip_prefix source = { r->cfg->unicast_source, 32 };
+
+		*out = r->cfg->unicast_source;
+		return netlink_vip_present(r->ifindex, &source);
+	}
+	return netlink_primary_addr(r->ifindex, r->family, r->vips, r->n_vips, out) == 0;
+}
+
 bool vrrp_router_refresh_primary(struct vrrp_router *r)
 {
 	struct ip_addr primary;
 	char addr[IPADDR_STRLEN];
 
-	if (r->family == AF_INET && r->cfg->unicast_source.family == AF_INET) {
-		primary = r->cfg->unicast_source;
-	} else if (netlink_primary_addr(r->ifindex, r->family, r->vips, r->n_vips,
-					&primary) < 0) {
+	if (!router_lookup_primary(r, &primary)) {
 		if (r->have_primary)
 			log_warn("%s/%s: %s has no usable %s source address", r->cfg->name,
 				 vrrp_router_family_name(r), r->cfg->interface,
@@ -396,9 +424,12 @@ bool vrrp_router_refresh_primary(struct vrrp_router *r)
 void vrrp_router_start(struct vrrp_router *r, bool fault)
 {
 	router_del_vips(r);
+	/* A fault known at start holds the router in Fault from the first moment:
+	 * an owner (255) must not grab the VIPs for an instant on its way there. */
+	r->fault_wanted = fault;
+	if (fault)
+		router_feed(r, VRRP_EV_FAULT);
 	router_feed(r, VRRP_EV_STARTUP);
-	r->fault_wanted = false;
-	vrrp_router_set_fault(r, fault);
 }
 
 void vrrp_router_stop(struct vrrp_router *r)
@@ -441,11 +472,14 @@ void vrrp_router_addr_removed(struct vrrp_router *r, const struct ip_addr *addr)
 {
 	size_t i;
 
-	if (r->fsm.state != VRRP_STATE_MASTER)
+	if (r->fsm.state != VRRP_STATE_MASTER || !r->have_primary)
 		return;
 	for (i = 0; i < r->n_vips; i++) {
 		if (!ipaddr_equal(addr, &r->vips[i].addr))
 			continue;
+		/* The event may be our own earlier removal, read late. */
+		if (netlink_vip_present(r->ifindex, &r->vips[i]))
+			return;
 		log_warn("%s/%s: VIP removed behind our back while Master: restoring it",
 			 r->cfg->name, vrrp_router_family_name(r));
 		r->vip_restores++;

@@ -401,6 +401,8 @@ BAD(each_vip_family_needs_a_unicast_peer, "bad-unicast-missing-family.conf",
     "bad-unicast-missing-family.conf:3: instance 'a' has IPv6 VIPs but no IPv6 unicast peer")
 BAD(names_are_restricted_to_safe_characters, "bad-name-chars.conf",
     "bad-name-chars.conf:2: name 'my instance' may only hold letters, digits, '_', '-' and '.'")
+BAD(more_than_255_unicast_peers_is_an_error, "bad-too-many-peers.conf",
+    "bad-too-many-peers.conf:4: at most 255 unicast peers")
 BAD(missing_file_says_cannot_open, "does-not-exist.conf",
     "does-not-exist.conf: cannot open: No such file or directory")
 
@@ -467,6 +469,7 @@ int main(void)
 		cmocka_unit_test(unknown_key_in_check_is_an_error),
 		cmocka_unit_test(unknown_key_at_top_level_is_an_error),
 		cmocka_unit_test(unknown_key_in_vipd_is_an_error),
+		cmocka_unit_test(more_than_255_unicast_peers_is_an_error),
 		cmocka_unit_test(unknown_key_in_auth_is_an_error),
 		cmocka_unit_test(string_for_integer_is_a_type_error),
 		cmocka_unit_test(float_for_integer_is_a_type_error),
