@@ -7,17 +7,23 @@
 
 #include "control.h"
 #include "health.h"
+#include "iface_table.h"
 #include "log.h"
 #include "loop.h"
 #include "netlink.h"
 #include "notify.h"
 #include "pidfile.h"
+#include "privs.h"
+#include "sdnotify.h"
 #include "vrrp_instance.h"
 
 /* At shutdown, how long the last notify hooks (e.g. "BACKUP") may finish,
  * and how often we look. */
 #define DAEMON_NOTIFY_DRAIN (2 * USEC_PER_SEC)
 #define DAEMON_DRAIN_POLL (USEC_PER_SEC / 50)
+
+/* After a failed read of interface state, try again this often. */
+#define DAEMON_IFACE_RETRY USEC_PER_SEC
 
 struct daemon {
 	const struct daemon_options *opts;
@@ -27,45 +33,70 @@ struct daemon {
 	struct notifier **notifiers; /* parallel to instances; NULL without a script */
 	size_t n_instances;
 	struct health *health;
+	struct iface_table *ifaces;
+	struct loop_timer iface_retry;
 	bool stopping;
 	usec_t drain_until;
 	struct loop_timer drain_timer;
 };
 
-static void on_link_changed(void *arg, int ifindex, bool up)
+/* ---- the interface table, fed by the netlink monitor ---- */
+
+static void iface_visit(void *arg, const struct netlink_event *ev)
+{
+	iface_table_apply(arg, ev);
+}
+
+/* The table's loader: one link request and one address dump. */
+static int iface_load(void *arg, struct iface_table *t, int ifindex)
 {
 	struct daemon *d = arg;
-	size_t i;
 
-	log_info("link %d is %s", ifindex, up ? "up" : "down");
-	for (i = 0; i < d->n_instances; i++)
-		vrrp_instance_link_changed(d->instances[i], ifindex, up);
+	if (netlink_dump_link(ifindex, iface_visit, t) == 0 &&
+	    netlink_dump_addrs(ifindex, iface_visit, t) == 0)
+		return 0;
+	if (d->loop && !loop_timer_armed(&d->iface_retry))
+		loop_timer_arm(d->loop, &d->iface_retry, time_now() + DAEMON_IFACE_RETRY);
+	return -1;
 }
 
-static void on_addr(struct daemon *d, int ifindex, const struct ip_addr *addr, bool added)
+static void on_iface_retry(void *arg)
 {
-	size_t i;
+	struct daemon *d = arg;
 
-	for (i = 0; i < d->n_instances; i++)
-		vrrp_instance_addr_changed(d->instances[i], ifindex, addr, added);
+	if (iface_table_reload(d->ifaces) < 0)
+		log_warn("netlink: cannot read interface state: retrying");
 }
 
-static void on_addr_removed(void *arg, int ifindex, const struct ip_addr *addr, uint8_t len)
+static bool monitor_want(void *arg, int ifindex)
 {
-	(void)len;
-	on_addr(arg, ifindex, addr, false);
+	return iface_table_tracks(((struct daemon *)arg)->ifaces, ifindex);
 }
 
-static void on_addr_added(void *arg, int ifindex, const struct ip_addr *addr, uint8_t len)
+static void monitor_event(void *arg, const struct netlink_event *ev)
 {
-	(void)len;
-	on_addr(arg, ifindex, addr, true);
+	struct daemon *d = arg;
+
+	if (ev->kind == NETLINK_EV_LINK && ev->up != iface_table_link_up(d->ifaces, ev->ifindex))
+		log_info("link %d is %s", ev->ifindex, ev->up ? "up" : "down");
+	iface_table_apply(d->ifaces, ev);
+}
+
+static void monitor_batch_done(void *arg)
+{
+	iface_table_commit(((struct daemon *)arg)->ifaces);
+}
+
+static void monitor_overrun(void *arg)
+{
+	on_iface_retry(arg);
 }
 
 static const struct netlink_monitor_ops monitor_ops = {
-	.link_changed = on_link_changed,
-	.addr_removed = on_addr_removed,
-	.addr_added = on_addr_added,
+	.want = monitor_want,
+	.event = monitor_event,
+	.batch_done = monitor_batch_done,
+	.overrun = monitor_overrun,
 };
 
 static bool notifiers_busy(const struct daemon *d)
@@ -106,6 +137,7 @@ static void on_stop_signal(void *arg, int signo)
 	}
 	d->stopping = true;
 	log_notice("signal %d: stopping", signo);
+	sdnotify_stopping();
 	for (i = 0; i < d->n_instances; i++)
 		vrrp_instance_stop(d->instances[i]);
 	d->drain_until = time_now() + DAEMON_NOTIFY_DRAIN;
@@ -145,29 +177,60 @@ static const char *notify_state_word(enum vrrp_state state)
 	return words[state];
 }
 
+/* STATUS= for the service manager: every router's state on one line. */
+static void daemon_report_status(const struct daemon *d)
+{
+	char *text = NULL;
+	size_t len = 0, i;
+	FILE *out;
+
+	if (!sdnotify_enabled() || !(out = open_memstream(&text, &len)))
+		return;
+	for (i = 0; i < d->n_instances; i++) {
+		fputs(i ? "; " : "", out);
+		vrrp_instance_state_summary(d->instances[i], out);
+	}
+	if (fclose(out) == 0)
+		sdnotify_status(text);
+	free(text);
+}
+
+static struct notifier *daemon_notifier_of(const struct daemon *d, const struct vrrp_instance *in)
+{
+	size_t i;
+
+	for (i = 0; i < d->n_instances; i++)
+		if (d->instances[i] == in)
+			return d->notifiers[i];
+	return NULL;
+}
+
 static void on_instance_state(void *arg, struct vrrp_instance *in, const char *family,
 			      enum vrrp_state from, enum vrrp_state to, uint8_t priority)
 {
-	struct notifier *n = arg;
+	struct daemon *d = arg;
+	struct notifier *n = daemon_notifier_of(d, in);
 
 	(void)family;
 	(void)from;
-	notify_state(n, vrrp_instance_config(in)->name, notify_state_word(to), priority);
+	if (n)
+		notify_state(n, vrrp_instance_config(in)->name, notify_state_word(to), priority);
+	daemon_report_status(d);
 }
 
 static int daemon_add_instance(struct daemon *d, size_t i, char *err, size_t errlen)
 {
 	const struct instance_config *icfg = &d->cfg->instances[i];
-	struct vrrp_instance *in = vrrp_instance_new(d->loop, icfg, err, errlen);
+	struct vrrp_instance *in = vrrp_instance_new(d->loop, d->ifaces, icfg, err, errlen);
 
 	if (!in)
 		return -1;
 	d->instances[d->n_instances++] = in;
+	vrrp_instance_set_state_cb(in, on_instance_state, d);
 	if (icfg->notify && icfg->notify[0]) {
 		d->notifiers[i] = notify_new(d->loop, icfg->notify, d->cfg->script_user, err, errlen);
 		if (!d->notifiers[i])
 			return -1;
-		vrrp_instance_set_state_cb(in, on_instance_state, d->notifiers[i]);
 	}
 	return health_attach(d->health, in, err, errlen);
 }
@@ -191,6 +254,21 @@ static int daemon_build(struct daemon *d, char *err, size_t errlen)
 	return 0;
 }
 
+/* Whether exec checks or notify hooks may run (they need CAP_SETUID,
+ * CAP_SETGID and CAP_KILL after the drop). */
+static bool daemon_runs_scripts(const struct config *cfg)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->n_checks; i++)
+		if (cfg->checks[i].type == CHECK_EXEC)
+			return true;
+	for (i = 0; i < cfg->n_instances; i++)
+		if (cfg->instances[i].notify && cfg->instances[i].notify[0])
+			return true;
+	return false;
+}
+
 static int daemon_setup(struct daemon *d, char *err, size_t errlen)
 {
 	if (d->opts->pidfile && pidfile_write(d->opts->pidfile, err, errlen) < 0)
@@ -201,6 +279,12 @@ static int daemon_setup(struct daemon *d, char *err, size_t errlen)
 		return -1;
 	}
 	loop_timer_init(&d->drain_timer, on_drain_timer, d);
+	loop_timer_init(&d->iface_retry, on_iface_retry, d);
+	d->ifaces = iface_table_new(iface_load, d);
+	if (!d->ifaces) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
 	if (loop_on_signal(d->loop, SIGTERM, on_stop_signal, d) < 0 ||
 	    loop_on_signal(d->loop, SIGINT, on_stop_signal, d) < 0 ||
 	    loop_on_signal(d->loop, SIGHUP, on_hup, d) < 0) {
@@ -215,15 +299,17 @@ static int daemon_setup(struct daemon *d, char *err, size_t errlen)
 	if (d->opts->control_path &&
 	    control_open(d->loop, d->opts->control_path, on_control, d, err, errlen) < 0)
 		return -1;
-	return 0;
+	return privs_drop(daemon_runs_scripts(d->cfg), err, errlen);
 }
 
 static void daemon_teardown(struct daemon *d)
 {
 	size_t i;
 
+	sdnotify_close(); /* its watchdog timer is in the loop */
 	if (d->loop) {
 		loop_timer_cancel(d->loop, &d->drain_timer);
+		loop_timer_cancel(d->loop, &d->iface_retry);
 		control_close(d->loop);
 	}
 	health_free(d->health);
@@ -233,6 +319,7 @@ static void daemon_teardown(struct daemon *d)
 		notify_free(d->notifiers[i]);
 	free(d->instances);
 	free(d->notifiers);
+	iface_table_free(d->ifaces);
 	if (d->loop)
 		netlink_monitor_stop(d->loop);
 	netlink_close();
@@ -251,6 +338,8 @@ int daemon_run(const struct daemon_options *opts, struct config *cfg)
 	size_t i;
 
 	signal(SIGPIPE, SIG_IGN);
+	if (sdnotify_open(err, sizeof(err)) < 0)
+		log_warn("%s: not notifying the service manager", err);
 	if (daemon_setup(&d, err, sizeof(err)) < 0) {
 		log_err("%s", err);
 		status = 1;
@@ -260,6 +349,9 @@ int daemon_run(const struct daemon_options *opts, struct config *cfg)
 		health_start(d.health);
 		for (i = 0; i < d.n_instances; i++)
 			vrrp_instance_start(d.instances[i]);
+		sdnotify_ready();
+		daemon_report_status(&d);
+		sdnotify_watchdog_start(d.loop);
 		if (loop_run(d.loop) < 0) {
 			log_err("the event loop failed: stopping");
 			for (i = 0; i < d.n_instances; i++)

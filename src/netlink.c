@@ -1,5 +1,5 @@
-/* rtnetlink: VIP writes through libnl-route-3, address dumps and the
- * link/address event monitor through libmnl. A singleton by design. */
+/* rtnetlink: VIP writes through libnl-route-3; link and address dumps and
+ * the link/address event monitor through libmnl. A singleton by design. */
 #include "netlink.h"
 
 #include <errno.h>
@@ -8,7 +8,6 @@
 #include <string.h>
 #include <unistd.h>
 #include <net/if.h>
-#include <sys/ioctl.h>
 #include <sys/socket.h>
 
 #include <libmnl/libmnl.h>
@@ -30,19 +29,11 @@
 
 static struct nl_sock *nl_write_sock;
 
-struct netlink_watch {
-	int ifindex;
-	bool up;
-};
-
 static struct {
 	struct mnl_socket *nl;
 	struct loop *loop;
 	struct netlink_monitor_ops ops;
 	void *arg;
-	struct netlink_watch *watch;
-	size_t n_watch;
-	size_t cap_watch;
 } mon;
 
 /* ---- libnl writes ---- */
@@ -138,7 +129,7 @@ int netlink_vip_add(int ifindex, const struct ip_prefix *vip, char *err, size_t 
 	rc = rtnl_addr_add(nl_write_sock, obj, NLM_F_EXCL);
 	rtnl_addr_put(obj);
 	if (rc == 0 || rc == -NLE_EXIST)
-		return 0;
+		return rc == 0 ? 0 : 1;
 	snprintf(err, errlen, "add %s on ifindex %d: %s", ipprefix_str(vip, text), ifindex,
 		 nl_geterror(rc));
 	return -1;
@@ -157,8 +148,10 @@ int netlink_vip_del(int ifindex, const struct ip_prefix *vip, char *err, size_t 
 		return -1;
 	rc = rtnl_addr_delete(nl_write_sock, obj, 0);
 	rtnl_addr_put(obj);
-	if (rc == 0 || rc == -NLE_NOADDR || rc == -NLE_OBJ_NOTFOUND)
+	if (rc == 0)
 		return 0;
+	if (rc == -NLE_NOADDR || rc == -NLE_OBJ_NOTFOUND)
+		return 1;
 	snprintf(err, errlen, "delete %s on ifindex %d: %s", ipprefix_str(vip, text), ifindex,
 		 nl_geterror(rc));
 	return -1;
@@ -203,6 +196,18 @@ static size_t payload_len(const struct nlmsghdr *nlh)
 	return mnl_nlmsg_get_payload_len(nlh);
 }
 
+static int link_attr_cb(const struct nlattr *attr, void *data)
+{
+	struct netlink_event *ev = data;
+
+	if (mnl_attr_get_type(attr) != IFLA_ADDRESS ||
+	    mnl_attr_get_payload_len(attr) != sizeof(ev->mac))
+		return MNL_CB_OK;
+	memcpy(ev->mac, mnl_attr_get_payload(attr), sizeof(ev->mac));
+	ev->has_mac = true;
+	return MNL_CB_OK;
+}
+
 static int parse_link(const struct nlmsghdr *nlh, netlink_want_fn want, void *arg,
 		      struct netlink_event *ev)
 {
@@ -217,6 +222,8 @@ static int parse_link(const struct nlmsghdr *nlh, netlink_want_fn want, void *ar
 	ev->ifindex = ifi->ifi_index;
 	ev->up = nlh->nlmsg_type == RTM_NEWLINK && (ifi->ifi_flags & IFF_UP) &&
 		 (ifi->ifi_flags & IFF_RUNNING);
+	if (mnl_attr_parse(nlh, sizeof(*ifi), link_attr_cb, ev) != MNL_CB_OK)
+		return -1;
 	return 1;
 }
 
@@ -266,284 +273,114 @@ int netlink_event_parse(const struct nlmsghdr *nlh, netlink_want_fn want, void *
 	}
 }
 
-/* ---- address dumps (libmnl) ---- */
+/* ---- dumps (libmnl): start-up and resynchronisation only ---- */
 
-typedef int (*addr_visit_fn)(void *arg, const struct netlink_event *ev);
-
-struct addr_dump {
+struct dump_ctx {
 	int ifindex;
-	addr_visit_fn visit;
+	netlink_visit_fn visit;
 	void *arg;
 };
 
 static bool want_ifindex(void *arg, int ifindex)
 {
-	return ((const struct addr_dump *)arg)->ifindex == ifindex;
+	return ((const struct dump_ctx *)arg)->ifindex == ifindex;
 }
 
-static int addr_dump_cb(const struct nlmsghdr *nlh, void *data)
+static int dump_msg_cb(const struct nlmsghdr *nlh, void *data)
 {
-	struct addr_dump *d = data;
+	struct dump_ctx *d = data;
 	struct netlink_event ev;
 
-	if (nlh->nlmsg_type != RTM_NEWADDR)
+	if (nlh->nlmsg_type != RTM_NEWADDR && nlh->nlmsg_type != RTM_NEWLINK)
 		return MNL_CB_OK;
-	if (netlink_event_parse(nlh, want_ifindex, d, &ev) != 1)
-		return MNL_CB_OK;
-	return d->visit(d->arg, &ev);
+	if (netlink_event_parse(nlh, want_ifindex, d, &ev) == 1)
+		d->visit(d->arg, &ev);
+	return MNL_CB_OK;
 }
 
-/* Send an RTM_GETADDR dump request for family and ifindex on nl. */
-static int addr_dump_request(struct mnl_socket *nl, sa_family_t family, int ifindex,
-			     unsigned seq)
-{
-	char buf[MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(struct ifaddrmsg))];
-	struct nlmsghdr *nlh;
-	struct ifaddrmsg *ifa;
-	int one = 1;
-
-	/* Kernel-side filtering by ifindex where supported (5.0+). */
-	(void)mnl_socket_setsockopt(nl, NETLINK_GET_STRICT_CHK, &one, sizeof(one));
-	memset(buf, 0, sizeof(buf));
-	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = RTM_GETADDR;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	nlh->nlmsg_seq = seq;
-	ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
-	ifa->ifa_family = family;
-	ifa->ifa_index = (uint32_t)ifindex;
-	return mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0 ? -1 : 0;
-}
-
-/* Walk the addresses of family on ifindex; visit returns MNL_CB_OK to go
- * on or MNL_CB_STOP. 0 or -1. */
-static int addr_dump_walk(int ifindex, sa_family_t family, addr_visit_fn visit, void *arg)
+/* Send one request (built in buf by the caller) on a new socket and feed
+ * every answer to the visitor until the kernel says done. 0 or -1. */
+static int dump_run(struct nlmsghdr *nlh, struct dump_ctx *d)
 {
 	static char buf[NETLINK_RECV_SIZE];
-	struct addr_dump d = { ifindex, visit, arg };
 	unsigned seq = (unsigned)time_now();
 	struct mnl_socket *nl;
 	unsigned portid;
+	int one = 1, ret = -1;
 	ssize_t n;
-	int ret = -1;
 
 	nl = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
 	if (!nl)
 		return -1;
+	/* Kernel-side filtering by ifindex where supported (5.0+). */
+	(void)mnl_socket_setsockopt(nl, NETLINK_GET_STRICT_CHK, &one, sizeof(one));
+	nlh->nlmsg_seq = seq;
 	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0 ||
-	    addr_dump_request(nl, family, ifindex, seq) < 0)
+	    mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
 		goto out;
 	portid = mnl_socket_get_portid(nl);
 	do {
 		n = mnl_socket_recvfrom(nl, buf, sizeof(buf));
 		if (n < 0)
 			goto out;
-		ret = mnl_cb_run(buf, (size_t)n, seq, portid, addr_dump_cb, &d);
+		ret = mnl_cb_run(buf, (size_t)n, seq, portid, dump_msg_cb, d);
 	} while (ret > MNL_CB_STOP);
 	ret = ret == MNL_CB_STOP ? 0 : -1;
 out:
 	if (ret < 0)
-		log_debug("netlink: address dump for ifindex %d: %s", ifindex, strerror(errno));
+		log_debug("netlink: request for ifindex %d: %s", d->ifindex, strerror(errno));
 	mnl_socket_close(nl);
 	return ret;
 }
 
-struct present_ctx {
-	const struct ip_addr *addr;
-	bool found;
-};
-
-static int present_visit(void *arg, const struct netlink_event *ev)
+int netlink_dump_link(int ifindex, netlink_visit_fn visit, void *arg)
 {
-	struct present_ctx *c = arg;
+	char buf[MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(struct ifinfomsg))];
+	struct dump_ctx d = { ifindex, visit, arg };
+	struct nlmsghdr *nlh;
+	struct ifinfomsg *ifi;
 
-	if (!ipaddr_equal(&ev->addr, c->addr))
-		return MNL_CB_OK;
-	c->found = true;
-	return MNL_CB_STOP;
+	memset(buf, 0, sizeof(buf));
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = RTM_GETLINK;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+	ifi->ifi_family = AF_UNSPEC;
+	ifi->ifi_index = ifindex;
+	return dump_run(nlh, &d);
 }
 
-bool netlink_vip_present(int ifindex, const struct ip_prefix *vip)
+static int dump_addrs_of(int ifindex, sa_family_t family, struct dump_ctx *d)
 {
-	struct present_ctx c = { &vip->addr, false };
+	char buf[MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(struct ifaddrmsg))];
+	struct nlmsghdr *nlh;
+	struct ifaddrmsg *ifa;
 
-	if (addr_dump_walk(ifindex, vip->addr.family, present_visit, &c) < 0)
-		return false;
-	return c.found;
+	memset(buf, 0, sizeof(buf));
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = RTM_GETADDR;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
+	ifa->ifa_family = family;
+	ifa->ifa_index = (uint32_t)ifindex;
+	return dump_run(nlh, d);
 }
 
-struct primary_ctx {
-	const struct ip_prefix *skip;
-	size_t n_skip;
-	struct ip_addr *out;
-	bool found;
-};
-
-static bool primary_skipped(const struct primary_ctx *c, const struct ip_addr *a)
+int netlink_dump_addrs(int ifindex, netlink_visit_fn visit, void *arg)
 {
-	size_t i;
+	struct dump_ctx d = { ifindex, visit, arg };
 
-	for (i = 0; i < c->n_skip; i++)
-		if (ipaddr_equal(&c->skip[i].addr, a))
-			return true;
-	return false;
-}
-
-static int primary_visit(void *arg, const struct netlink_event *ev)
-{
-	struct primary_ctx *c = arg;
-
-	if (primary_skipped(c, &ev->addr))
-		return MNL_CB_OK;
-	if (ev->addr.family == AF_INET && (ev->addr_flags & IFA_F_SECONDARY))
-		return MNL_CB_OK;
-	if (ev->addr.family == AF_INET6 &&
-	    (!ipaddr_is_v6_linklocal(&ev->addr) ||
-	     (ev->addr_flags & (IFA_F_TENTATIVE | IFA_F_DADFAILED))))
-		return MNL_CB_OK;
-	*c->out = ev->addr;
-	c->found = true;
-	return MNL_CB_STOP;
-}
-
-int netlink_primary_addr(int ifindex, sa_family_t family, const struct ip_prefix *skip,
-			 size_t n_skip, struct ip_addr *out)
-{
-	struct primary_ctx c = { skip, n_skip, out, false };
-
-	if (family != AF_INET && family != AF_INET6)
+	if (dump_addrs_of(ifindex, AF_INET, &d) < 0)
 		return -1;
-	if (addr_dump_walk(ifindex, family, primary_visit, &c) < 0)
-		return -1;
-	return c.found ? 0 : -1;
-}
-
-/* ---- link state (ioctl) ---- */
-
-/* SIOCGIFFLAGS or SIOCGIFHWADDR on ifindex into ifr. 0 or -1. */
-static int link_ioctl(int ifindex, unsigned long req, struct ifreq *ifr)
-{
-	int fd, rc;
-
-	memset(ifr, 0, sizeof(*ifr));
-	if (!if_indextoname((unsigned)ifindex, ifr->ifr_name))
-		return -1;
-	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -1;
-	rc = ioctl(fd, req, ifr);
-	close(fd);
-	return rc < 0 ? -1 : 0;
-}
-
-bool netlink_link_is_up(int ifindex)
-{
-	struct ifreq ifr;
-
-	if (link_ioctl(ifindex, SIOCGIFFLAGS, &ifr) < 0)
-		return false;
-	return (ifr.ifr_flags & IFF_UP) && (ifr.ifr_flags & IFF_RUNNING);
-}
-
-int netlink_link_mac(int ifindex, uint8_t mac[6])
-{
-	struct ifreq ifr;
-
-	if (link_ioctl(ifindex, SIOCGIFHWADDR, &ifr) < 0)
-		return -1;
-	memcpy(mac, ifr.ifr_hwaddr.sa_data, 6);
-	return 0;
+	return dump_addrs_of(ifindex, AF_INET6, &d);
 }
 
 /* ---- monitor (libmnl) ---- */
 
-static struct netlink_watch *watch_find(int ifindex)
-{
-	size_t i;
-
-	for (i = 0; i < mon.n_watch; i++)
-		if (mon.watch[i].ifindex == ifindex)
-			return &mon.watch[i];
-	return NULL;
-}
-
-static bool want_watched(void *arg, int ifindex)
+static bool monitor_wants(void *arg, int ifindex)
 {
 	(void)arg;
-	return watch_find(ifindex) != NULL;
-}
-
-void netlink_monitor_watch(int ifindex)
-{
-	struct netlink_watch *grown;
-	size_t cap;
-
-	if (watch_find(ifindex))
-		return;
-	if (mon.n_watch == mon.cap_watch) {
-		cap = mon.cap_watch ? mon.cap_watch * 2 : 8;
-		grown = realloc(mon.watch, cap * sizeof(*grown));
-		if (!grown) {
-			log_err("netlink: out of memory watching ifindex %d", ifindex);
-			return;
-		}
-		mon.watch = grown;
-		mon.cap_watch = cap;
-	}
-	mon.watch[mon.n_watch].ifindex = ifindex;
-	mon.watch[mon.n_watch].up = netlink_link_is_up(ifindex);
-	mon.n_watch++;
-}
-
-void netlink_monitor_unwatch(int ifindex)
-{
-	struct netlink_watch *w = watch_find(ifindex);
-
-	if (w)
-		*w = mon.watch[--mon.n_watch];
-}
-
-static void report_link(int ifindex, bool up, bool always)
-{
-	struct netlink_watch *w = watch_find(ifindex);
-
-	if (!w || (w->up == up && !always))
-		return;
-	w->up = up;
-	if (mon.ops.link_changed)
-		mon.ops.link_changed(mon.arg, ifindex, up);
-}
-
-/* After an overrun events were lost: report every watched link as it is now. */
-static void monitor_resync(void)
-{
-	size_t i;
-
-	log_warn("netlink: event overrun (ENOBUFS), resynchronising %zu interfaces",
-		 mon.n_watch);
-	/* By index: a callback may watch or unwatch and move the array. */
-	for (i = 0; i < mon.n_watch; i++) {
-		int ifindex = mon.watch[i].ifindex;
-
-		report_link(ifindex, netlink_link_is_up(ifindex), true);
-	}
-}
-
-static void report_event(const struct netlink_event *ev)
-{
-	switch (ev->kind) {
-	case NETLINK_EV_LINK:
-		report_link(ev->ifindex, ev->up, false);
-		break;
-	case NETLINK_EV_ADDR_ADD:
-		if (mon.ops.addr_added)
-			mon.ops.addr_added(mon.arg, ev->ifindex, &ev->addr, ev->prefix_len);
-		break;
-	case NETLINK_EV_ADDR_DEL:
-		if (mon.ops.addr_removed)
-			mon.ops.addr_removed(mon.arg, ev->ifindex, &ev->addr, ev->prefix_len);
-		break;
-	}
+	return !mon.ops.want || mon.ops.want(mon.arg, ifindex);
 }
 
 static int monitor_msg_cb(const struct nlmsghdr *nlh, void *data)
@@ -552,35 +389,52 @@ static int monitor_msg_cb(const struct nlmsghdr *nlh, void *data)
 	int rc;
 
 	(void)data;
-	rc = netlink_event_parse(nlh, want_watched, NULL, &ev);
+	rc = netlink_event_parse(nlh, monitor_wants, NULL, &ev);
 	if (rc < 0)
 		log_debug("netlink: malformed message type %u dropped", nlh->nlmsg_type);
-	else if (rc > 0)
-		report_event(&ev);
+	else if (rc > 0 && mon.ops.event)
+		mon.ops.event(mon.arg, &ev);
 	return MNL_CB_OK;
+}
+
+static void monitor_overrun(void)
+{
+	log_warn("netlink: event overrun (ENOBUFS): reloading interface state");
+	if (mon.ops.overrun)
+		mon.ops.overrun(mon.arg);
+}
+
+/* Read what is pending; false when the socket is drained or failed. */
+static bool monitor_read_one(void)
+{
+	static char buf[NETLINK_RECV_SIZE];
+	ssize_t n = mnl_socket_recvfrom(mon.nl, buf, sizeof(buf));
+
+	if (n >= 0) {
+		mnl_cb_run(buf, (size_t)n, 0, 0, monitor_msg_cb, NULL);
+		return true;
+	}
+	if (errno == EAGAIN || errno == EWOULDBLOCK)
+		return false;
+	if (errno == ENOBUFS) {
+		monitor_overrun();
+		return true;
+	}
+	if (errno == EINTR || errno == ENOSPC || errno == ESRCH)
+		return true;
+	log_warn("netlink: monitor recv: %s", strerror(errno));
+	return false;
 }
 
 void netlink_monitor_dispatch(void)
 {
-	static char buf[NETLINK_RECV_SIZE];
-	ssize_t n;
 	int reads;
 
-	for (reads = 0; mon.nl && reads < NETLINK_MAX_READS; reads++) {
-		n = mnl_socket_recvfrom(mon.nl, buf, sizeof(buf));
-		if (n >= 0) {
-			mnl_cb_run(buf, (size_t)n, 0, 0, monitor_msg_cb, NULL);
-			continue;
-		}
-		if (errno == EAGAIN || errno == EWOULDBLOCK)
-			return;
-		if (errno == ENOBUFS)
-			monitor_resync();
-		else if (errno != EINTR && errno != ENOSPC && errno != ESRCH) {
-			log_warn("netlink: monitor recv: %s", strerror(errno));
-			return;
-		}
-	}
+	for (reads = 0; mon.nl && reads < NETLINK_MAX_READS; reads++)
+		if (!monitor_read_one())
+			break;
+	if (mon.ops.batch_done)
+		mon.ops.batch_done(mon.arg);
 }
 
 static void monitor_readable(void *arg, uint32_t events)
@@ -605,7 +459,7 @@ static int monitor_open(char *err, size_t errlen)
 		snprintf(err, errlen, "mnl_socket_open: %s", strerror(errno));
 		return -1;
 	}
-	/* Best effort; ENOBUFS is handled by a resync anyway. */
+	/* Best effort; ENOBUFS is handled by a reload anyway. */
 	(void)setsockopt(mnl_socket_get_fd(mon.nl), SOL_SOCKET, SO_RCVBUF, &rcvbuf,
 			 sizeof(rcvbuf));
 	if (mnl_socket_bind(mon.nl, RTMGRP_LINK | RTMGRP_IPV4_IFADDR | RTMGRP_IPV6_IFADDR,
@@ -649,6 +503,5 @@ void netlink_monitor_stop(struct loop *loop)
 			loop_del_fd(loop, mnl_socket_get_fd(mon.nl));
 		mnl_socket_close(mon.nl);
 	}
-	free(mon.watch);
 	memset(&mon, 0, sizeof(mon));
 }

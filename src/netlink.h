@@ -14,56 +14,47 @@
 int netlink_open(char *err, size_t errlen);
 void netlink_close(void);
 
-/* Add a VIP (IPv6 with IFA_F_NODAD). Adding one already there succeeds.
- * 0, or -1 with a message in err. */
+/* Add a VIP (IPv6 with IFA_F_NODAD). 0 added, 1 it was there already, or
+ * -1 with a message in err. */
 int netlink_vip_add(int ifindex, const struct ip_prefix *vip, char *err, size_t errlen);
 
-/* Remove a VIP. Removing one that is not there succeeds. 0 or -1 with err. */
+/* Remove a VIP. 0 removed, 1 it was not there, or -1 with err. */
 int netlink_vip_del(int ifindex, const struct ip_prefix *vip, char *err, size_t errlen);
 
-/* Whether the address is on the interface now (a netlink dump). */
-bool netlink_vip_present(int ifindex, const struct ip_prefix *vip);
+struct netlink_event;
 
-/* The interface's operational state: up with carrier (IFF_UP and IFF_RUNNING). */
-bool netlink_link_is_up(int ifindex);
+/* Receives each message of a dump, already parsed. */
+typedef void (*netlink_visit_fn)(void *arg, const struct netlink_event *ev);
 
-/* The interface's MAC address (6 bytes). 0 or -1. */
-int netlink_link_mac(int ifindex, uint8_t mac[6]);
+/* Ask the kernel for one interface's link state and MAC (RTM_GETLINK), or for
+ * its IPv4 and IPv6 addresses (RTM_GETADDR dumps). One short-lived socket per
+ * call: for start-up and resynchronisation, never for a hot path. 0 or -1. */
+int netlink_dump_link(int ifindex, netlink_visit_fn visit, void *arg);
+int netlink_dump_addrs(int ifindex, netlink_visit_fn visit, void *arg);
 
-/* The interface's primary IPv4 address (first non-secondary, skipping the
- * given VIPs), or its IPv6 link-local address. 0, or -1 if it has none. */
-int netlink_primary_addr(int ifindex, sa_family_t family, const struct ip_prefix *skip,
-			 size_t n_skip, struct ip_addr *out);
-
-/* Events from the monitor, already filtered to interfaces someone watches. */
+/* What the monitor reports. want is asked before a message is parsed (events
+ * for other interfaces cost nothing more); event gets each wanted one;
+ * batch_done follows each read of pending messages; overrun says events were
+ * lost (ENOBUFS) and the owner must reload what it keeps. */
 struct netlink_monitor_ops {
-	void (*link_changed)(void *arg, int ifindex, bool up);
-	void (*addr_removed)(void *arg, int ifindex, const struct ip_addr *addr, uint8_t prefix_len);
-	void (*addr_added)(void *arg, int ifindex, const struct ip_addr *addr, uint8_t prefix_len);
+	bool (*want)(void *arg, int ifindex);
+	void (*event)(void *arg, const struct netlink_event *ev);
+	void (*batch_done)(void *arg);
+	void (*overrun)(void *arg);
 };
 
-/* Start the libmnl monitor in the loop (RTMGRP_LINK, IPV4_IFADDR, IPV6_IFADDR).
- * 0 or -1 with err. */
+/* Start the libmnl monitor (RTMGRP_LINK, IPV4_IFADDR, IPV6_IFADDR) in the
+ * loop, or, with a NULL loop, for a caller that polls netlink_monitor_fd and
+ * calls netlink_monitor_dispatch. 0 or -1 with err. */
 int netlink_monitor_start(struct loop *loop, const struct netlink_monitor_ops *ops, void *arg,
 			  char *err, size_t errlen);
 void netlink_monitor_stop(struct loop *loop);
 
-/* Only events for watched interfaces reach the ops (the rest are filtered out
- * before any work). */
-void netlink_monitor_watch(int ifindex);
-
-/* --- Additions (netlink helper) --- */
-
-/* The monitor's descriptor, -1 when stopped. With a NULL loop given to
- * netlink_monitor_start, the caller polls it and calls
- * netlink_monitor_dispatch when it is readable. */
+/* The monitor's descriptor, -1 when stopped. */
 int netlink_monitor_fd(void);
 
 /* Read and dispatch pending events (what the loop callback does). */
 void netlink_monitor_dispatch(void);
-
-/* Stop reporting events for ifindex. */
-void netlink_monitor_unwatch(int ifindex);
 
 struct nlmsghdr;
 
@@ -81,6 +72,8 @@ struct netlink_event {
 	struct ip_addr addr; /* ADDR_*: IFA_LOCAL, else IFA_ADDRESS */
 	uint8_t prefix_len;
 	uint32_t addr_flags; /* ADDR_*: IFA_FLAGS, else ifa_flags */
+	bool has_mac;        /* LINK: IFLA_ADDRESS was a 6-byte address */
+	uint8_t mac[6];
 };
 
 /* Whether events for ifindex are wanted. */

@@ -8,77 +8,126 @@
 #include <string.h>
 
 #include "log.h"
-#include "netlink.h"
 #include "vrrp_router.h"
 
 #define INSTANCE_MAX_ROUTERS 2
 
-/* While a router has no source address, look again this often: a failed
- * netlink dump must not leave it in Fault until the next address event. */
-#define INSTANCE_PRIMARY_RETRY USEC_PER_SEC
-
-static void instance_on_primary_retry(void *arg);
-
+/* An interface whose link state the instance follows: its own, or a
+ * tracked one. */
 struct tracked_link {
-	int ifindex;
-	bool up;
+	int ifindex; /* 0: not set up */
+	struct iface_watch watch;
 };
 
 struct vrrp_instance {
 	const struct instance_config *cfg;
 	struct loop *loop;
+	struct iface_table *ifaces;
 	int ifindex;
 	bool link_up;
+	struct tracked_link link;
 	struct tracked_link *tracked;
 	size_t n_tracked;
 	bool external_fault;
 	bool started;
-	struct loop_timer primary_retry;
 	struct vrrp_router routers[INSTANCE_MAX_ROUTERS];
 	size_t n_routers;
 	vrrp_instance_state_cb on_state;
 	void *on_state_arg;
 };
 
+static void instance_update_faults(struct vrrp_instance *in);
+
+static bool instance_link_up(const struct vrrp_instance *in, const struct tracked_link *t)
+{
+	return iface_table_link_up(in->ifaces, t->ifindex);
+}
+
+static void instance_on_link(void *arg)
+{
+	struct vrrp_instance *in = arg;
+
+	in->link_up = instance_link_up(in, &in->link);
+	instance_update_faults(in);
+}
+
+/* Track ifname in the interface table and watch its link. 0 or -1. */
+static int instance_track(struct vrrp_instance *in, struct tracked_link *t, const char *ifname,
+			  const char *what, char *err, size_t errlen)
+{
+	int ifindex = (int)if_nametoindex(ifname);
+
+	if (ifindex == 0) {
+		snprintf(err, errlen, "%s: %s '%s' does not exist", in->cfg->name, what, ifname);
+		return -1;
+	}
+	if (iface_table_track(in->ifaces, ifindex) < 0)
+		log_warn("%s: cannot read the state of %s yet: retrying", in->cfg->name, ifname);
+	t->ifindex = ifindex;
+	iface_watch_init(&t->watch, instance_on_link, in);
+	iface_table_watch_link(in->ifaces, ifindex, &t->watch);
+	return 0;
+}
+
+static void instance_untrack(struct vrrp_instance *in, struct tracked_link *t)
+{
+	if (t->ifindex == 0)
+		return;
+	iface_table_unwatch(in->ifaces, &t->watch);
+	iface_table_untrack(in->ifaces, t->ifindex);
+	t->ifindex = 0;
+}
+
 static int instance_resolve_links(struct vrrp_instance *in, char *err, size_t errlen)
 {
 	size_t i;
 
-	in->ifindex = (int)if_nametoindex(in->cfg->interface);
-	if (in->ifindex == 0) {
-		snprintf(err, errlen, "%s: interface '%s' does not exist", in->cfg->name,
-			 in->cfg->interface);
+	if (instance_track(in, &in->link, in->cfg->interface, "interface", err, errlen) < 0)
 		return -1;
-	}
-	netlink_monitor_watch(in->ifindex);
-	in->link_up = netlink_link_is_up(in->ifindex);
+	in->ifindex = in->link.ifindex;
+	in->link_up = instance_link_up(in, &in->link);
 	in->tracked = calloc(in->cfg->n_track_interfaces + 1, sizeof(*in->tracked));
 	if (!in->tracked) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
 	for (i = 0; i < in->cfg->n_track_interfaces; i++) {
-		struct tracked_link *t = &in->tracked[i];
-
-		t->ifindex = (int)if_nametoindex(in->cfg->track_interfaces[i]);
-		if (t->ifindex == 0) {
-			snprintf(err, errlen, "%s: tracked interface '%s' does not exist",
-				 in->cfg->name, in->cfg->track_interfaces[i]);
+		if (instance_track(in, &in->tracked[i], in->cfg->track_interfaces[i],
+				   "tracked interface", err, errlen) < 0)
 			return -1;
-		}
-		netlink_monitor_watch(t->ifindex);
-		t->up = netlink_link_is_up(t->ifindex);
+		in->n_tracked++;
 	}
-	in->n_tracked = in->cfg->n_track_interfaces;
 	return 0;
 }
+
+static void instance_on_router_state(void *arg, struct vrrp_router *r, enum vrrp_state from,
+				     enum vrrp_state to)
+{
+	struct vrrp_instance *in = arg;
+
+	if (in->on_state)
+		in->on_state(in->on_state_arg, in, vrrp_router_family_name(r), from, to,
+			     r->fsm.priority);
+}
+
+static void instance_on_router_source(void *arg, struct vrrp_router *r)
+{
+	(void)r;
+	instance_update_faults(arg);
+}
+
+static const struct vrrp_router_owner instance_router_owner = {
+	.on_state = instance_on_router_state,
+	.on_source = instance_on_router_source,
+};
 
 static int instance_add_router(struct vrrp_instance *in, sa_family_t family, char *err,
 			       size_t errlen)
 {
 	struct vrrp_router *r = &in->routers[in->n_routers];
+	struct vrrp_router_env env = { in->loop, in->ifaces, &instance_router_owner, in };
 
-	if (vrrp_router_init(r, in, in->cfg, in->loop, in->ifindex, family, err, errlen) < 0) {
+	if (vrrp_router_init(r, &env, in->cfg, in->ifindex, family, err, errlen) < 0) {
 		vrrp_router_release(r);
 		return -1;
 	}
@@ -87,8 +136,8 @@ static int instance_add_router(struct vrrp_instance *in, sa_family_t family, cha
 	return 0;
 }
 
-struct vrrp_instance *vrrp_instance_new(struct loop *loop, const struct instance_config *cfg,
-					char *err, size_t errlen)
+struct vrrp_instance *vrrp_instance_new(struct loop *loop, struct iface_table *ifaces,
+					const struct instance_config *cfg, char *err, size_t errlen)
 {
 	struct vrrp_instance *in = calloc(1, sizeof(*in));
 
@@ -98,7 +147,7 @@ struct vrrp_instance *vrrp_instance_new(struct loop *loop, const struct instance
 	}
 	in->cfg = cfg;
 	in->loop = loop;
-	loop_timer_init(&in->primary_retry, instance_on_primary_retry, in);
+	in->ifaces = ifaces;
 	if (instance_resolve_links(in, err, errlen) < 0 ||
 	    instance_add_router(in, AF_INET, err, errlen) < 0 ||
 	    instance_add_router(in, AF_INET6, err, errlen) < 0) {
@@ -122,7 +171,7 @@ static const char *instance_fault_reason(const struct vrrp_instance *in,
 	if (!in->link_up)
 		return "interface down";
 	for (i = 0; i < in->n_tracked; i++)
-		if (!in->tracked[i].up)
+		if (!instance_link_up(in, &in->tracked[i]))
 			return "tracked interface down";
 	if (in->external_fault)
 		return "a weight-0 check failed";
@@ -145,21 +194,7 @@ static void instance_update_faults(struct vrrp_instance *in)
 			log_warn("%s/%s: fault: %s", in->cfg->name, vrrp_router_family_name(r),
 				 reason);
 		vrrp_router_set_fault(r, reason != NULL);
-		if (!r->have_primary && !loop_timer_armed(&in->primary_retry))
-			loop_timer_arm(in->loop, &in->primary_retry,
-				       time_now() + INSTANCE_PRIMARY_RETRY);
 	}
-}
-
-static void instance_on_primary_retry(void *arg)
-{
-	struct vrrp_instance *in = arg;
-	size_t i;
-
-	for (i = 0; i < in->n_routers; i++)
-		if (!in->routers[i].have_primary)
-			vrrp_router_refresh_primary(&in->routers[i]);
-	instance_update_faults(in);
 }
 
 void vrrp_instance_start(struct vrrp_instance *in)
@@ -185,7 +220,6 @@ void vrrp_instance_stop(struct vrrp_instance *in)
 
 	for (i = 0; i < in->n_routers; i++)
 		vrrp_router_stop(&in->routers[i]);
-	loop_timer_cancel(in->loop, &in->primary_retry);
 	in->started = false;
 }
 
@@ -195,44 +229,13 @@ void vrrp_instance_free(struct vrrp_instance *in)
 
 	if (!in)
 		return;
-	loop_timer_cancel(in->loop, &in->primary_retry);
 	for (i = 0; i < in->n_routers; i++)
 		vrrp_router_release(&in->routers[i]);
+	for (i = 0; i < in->n_tracked; i++)
+		instance_untrack(in, &in->tracked[i]);
+	instance_untrack(in, &in->link);
 	free(in->tracked);
 	free(in);
-}
-
-void vrrp_instance_link_changed(struct vrrp_instance *in, int ifindex, bool up)
-{
-	size_t i;
-
-	if (ifindex == in->ifindex)
-		in->link_up = up;
-	for (i = 0; i < in->n_tracked; i++)
-		if (in->tracked[i].ifindex == ifindex)
-			in->tracked[i].up = up;
-	instance_update_faults(in);
-}
-
-void vrrp_instance_addr_changed(struct vrrp_instance *in, int ifindex,
-				const struct ip_addr *addr, bool added)
-{
-	size_t i;
-
-	if (ifindex != in->ifindex)
-		return;
-	for (i = 0; i < in->n_routers; i++) {
-		struct vrrp_router *r = &in->routers[i];
-
-		if (r->family == addr->family)
-			vrrp_router_refresh_primary(r);
-	}
-	/* Faults first: a Master that lost its source address goes to Fault
-	 * rather than restoring a VIP the kernel dropped with that address. */
-	instance_update_faults(in);
-	for (i = 0; !added && i < in->n_routers; i++)
-		if (in->routers[i].family == addr->family)
-			vrrp_router_addr_removed(&in->routers[i], addr);
 }
 
 void vrrp_instance_set_health(struct vrrp_instance *in, uint8_t effective_priority,
@@ -244,14 +247,6 @@ void vrrp_instance_set_health(struct vrrp_instance *in, uint8_t effective_priori
 	for (i = 0; i < in->n_routers; i++)
 		vrrp_router_set_priority(&in->routers[i], effective_priority);
 	instance_update_faults(in);
-}
-
-void vrrp_instance_on_state(struct vrrp_instance *in, struct vrrp_router *r,
-			    enum vrrp_state from, enum vrrp_state to)
-{
-	if (in->on_state)
-		in->on_state(in->on_state_arg, in, vrrp_router_family_name(r), from, to,
-			     r->fsm.priority);
 }
 
 const struct instance_config *vrrp_instance_config(const struct vrrp_instance *in)
@@ -268,4 +263,14 @@ void vrrp_instance_print_status(const struct vrrp_instance *in, FILE *out)
 		in->cfg->version);
 	for (i = 0; i < in->n_routers; i++)
 		vrrp_router_print_status(&in->routers[i], out);
+}
+
+void vrrp_instance_state_summary(const struct vrrp_instance *in, FILE *out)
+{
+	size_t i;
+
+	for (i = 0; i < in->n_routers; i++)
+		fprintf(out, "%s%s/%s %s", i ? "; " : "", in->cfg->name,
+			vrrp_router_family_name(&in->routers[i]),
+			vrrp_state_name(in->routers[i].fsm.state));
 }

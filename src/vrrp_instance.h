@@ -9,15 +9,16 @@
 #include <stdio.h>
 
 #include "config.h"
+#include "iface_table.h"
 #include "loop.h"
 #include "vrrp_fsm.h"
 
 struct vrrp_instance;
 
-/* Set up the routers of one instance (sockets, addresses); not started yet.
- * NULL with a message in err. */
-struct vrrp_instance *vrrp_instance_new(struct loop *loop, const struct instance_config *cfg,
-					char *err, size_t errlen);
+/* Set up the routers of one instance (sockets, addresses, its interfaces
+ * tracked in the table); not started yet. NULL with a message in err. */
+struct vrrp_instance *vrrp_instance_new(struct loop *loop, struct iface_table *ifaces,
+					const struct instance_config *cfg, char *err, size_t errlen);
 
 /* Remove stale VIPs left by a previous run, then start the state machines. */
 void vrrp_instance_start(struct vrrp_instance *in);
@@ -26,11 +27,6 @@ void vrrp_instance_start(struct vrrp_instance *in);
 void vrrp_instance_stop(struct vrrp_instance *in);
 
 void vrrp_instance_free(struct vrrp_instance *in);
-
-/* Netlink events, for every interface (filtered here). */
-void vrrp_instance_link_changed(struct vrrp_instance *in, int ifindex, bool up);
-void vrrp_instance_addr_changed(struct vrrp_instance *in, int ifindex,
-				const struct ip_addr *addr, bool added);
 
 /* A tracked condition outside VRRP changed: effective priority and whether a
  * weight-0 check or other external fault holds the instance in Fault. */
@@ -47,5 +43,8 @@ const struct instance_config *vrrp_instance_config(const struct vrrp_instance *i
 
 /* Write one human-readable status block (state, priority, counters). */
 void vrrp_instance_print_status(const struct vrrp_instance *in, FILE *out);
+
+/* Write its routers' states on one line: "apiserver/IPv4 Master; apiserver/IPv6 Backup". */
+void vrrp_instance_state_summary(const struct vrrp_instance *in, FILE *out);
 
 #endif

@@ -85,14 +85,23 @@ static void router_send_advert(struct vrrp_router *r, uint8_t priority)
 
 /* ---- VIPs and announcements ---------------------------------------------- */
 
-static void router_add_vips(struct vrrp_router *r)
+/* 0 added, 1 it was there, -1 failed (logged). */
+static int router_add_vip(struct vrrp_router *r, const struct ip_prefix *vip)
 {
 	char err[256];
+	int rc = netlink_vip_add(r->ifindex, vip, err, sizeof(err));
+
+	if (rc < 0)
+		log_err("%s/%s: %s", r->cfg->name, vrrp_router_family_name(r), err);
+	return rc;
+}
+
+static void router_add_vips(struct vrrp_router *r)
+{
 	size_t i;
 
 	for (i = 0; i < r->n_vips; i++)
-		if (netlink_vip_add(r->ifindex, &r->vips[i], err, sizeof(err)) < 0)
-			log_err("%s/%s: %s", r->cfg->name, vrrp_router_family_name(r), err);
+		router_add_vip(r, &r->vips[i]);
 }
 
 static void router_del_vips(struct vrrp_router *r)
@@ -111,7 +120,7 @@ static void router_announce_once(struct vrrp_router *r)
 	size_t i;
 	int rc;
 
-	if (netlink_link_mac(r->ifindex, mac) < 0)
+	if (iface_table_mac(r->ifaces, r->ifindex, mac) < 0)
 		return;
 	for (i = 0; i < r->n_vips; i++) {
 		const struct ip_addr *vip = &r->vips[i].addr;
@@ -171,7 +180,7 @@ static void router_do_action(struct vrrp_router *r, const struct vrrp_action *a)
 		log_notice("%s/%s: %s -> %s (priority %u)", r->cfg->name,
 			   vrrp_router_family_name(r), vrrp_state_name(a->from),
 			   vrrp_state_name(a->to), r->fsm.priority);
-		vrrp_instance_on_state(r->inst, r, a->from, a->to);
+		r->owner->on_state(r->owner_arg, r, a->from, a->to);
 		break;
 	}
 }
@@ -306,6 +315,98 @@ static void router_on_rx(void *arg, const struct vrrp_rx *rx)
 	router_handle(r, &ev);
 }
 
+/* ---- the interface table: source address and VIPs ---------------------- */
+
+/* Our source address: a configured unicast_source that is on the interface,
+ * else the interface's primary IPv4 / link-local IPv6 address. */
+static bool router_lookup_primary(const struct vrrp_router *r, struct ip_addr *out)
+{
+	if (r->family == AF_INET && r->cfg->unicast_source.family == AF_INET) {
+		*out = r->cfg->unicast_source;
+		return iface_table_has_addr(r->ifaces, r->ifindex, out);
+	}
+	return iface_table_source(r->ifaces, r->ifindex, r->family, out) == 0;
+}
+
+static void router_refresh_primary(struct vrrp_router *r)
+{
+	struct ip_addr primary;
+	char addr[IPADDR_STRLEN];
+
+	if (!router_lookup_primary(r, &primary)) {
+		if (r->have_primary)
+			log_warn("%s/%s: %s has no usable %s source address", r->cfg->name,
+				 vrrp_router_family_name(r), r->cfg->interface,
+				 vrrp_router_family_name(r));
+		r->have_primary = false;
+		return;
+	}
+	if (!r->have_primary || !ipaddr_equal(&primary, &r->fsm.cfg.primary))
+		log_info("%s/%s: source address %s", r->cfg->name, vrrp_router_family_name(r),
+			 ipaddr_str(&primary, addr));
+	r->fsm.cfg.primary = primary;
+	r->have_primary = true;
+}
+
+static void router_on_source_changed(void *arg)
+{
+	struct vrrp_router *r = arg;
+
+	router_refresh_primary(r);
+	r->owner->on_source(r->owner_arg, r);
+}
+
+static int router_watch_source(struct vrrp_router *r, char *err, size_t errlen)
+{
+	if (r->family == AF_INET && r->cfg->unicast_source.family == AF_INET) {
+		if (iface_table_watch_addr(r->ifaces, r->ifindex, &r->cfg->unicast_source,
+					   &r->source_watch) == 0)
+			return 0;
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	iface_table_watch_source(r->ifaces, r->ifindex, r->family, &r->source_watch);
+	return 0;
+}
+
+/* One of our VIPs left the interface. A Master puts it back: the answer of
+ * the add tells a real loss from the late echo of our own earlier removal. */
+static void router_on_vip_gone(void *arg, const struct ip_addr *addr)
+{
+	struct vrrp_router *r = arg;
+	size_t i;
+
+	if (r->fsm.state != VRRP_STATE_MASTER || !r->have_primary)
+		return;
+	for (i = 0; i < r->n_vips; i++) {
+		if (!ipaddr_equal(addr, &r->vips[i].addr))
+			continue;
+		if (router_add_vip(r, &r->vips[i]) != 0)
+			return;
+		log_warn("%s/%s: VIP removed behind our back while Master: restored it",
+			 r->cfg->name, vrrp_router_family_name(r));
+		r->vip_restores++;
+		router_start_announce(r);
+		return;
+	}
+}
+
+static int router_claim_vips(struct vrrp_router *r, char *err, size_t errlen)
+{
+	char addr[IPADDR_STRLEN];
+
+	for (; r->n_claimed < r->n_vips; r->n_claimed++) {
+		const struct ip_addr *vip = &r->vips[r->n_claimed].addr;
+
+		if (iface_table_claim_vip(r->ifaces, r->ifindex, vip, router_on_vip_gone, r) < 0) {
+			snprintf(err, errlen, "%s: VIP %s is used by another instance on %s",
+				 r->cfg->name, ipaddr_str(vip, addr), r->cfg->interface);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 /* ---- life cycle ---------------------------------------------------------- */
 
 /* RFC 9568 5.2.9: in IPv6 adverts the first address is the link-local one. */
@@ -358,22 +459,25 @@ static int router_open_socket(struct vrrp_router *r, char *err, size_t errlen)
 	return 0;
 }
 
-int vrrp_router_init(struct vrrp_router *r, struct vrrp_instance *in,
-		     const struct instance_config *cfg, struct loop *loop, int ifindex,
-		     sa_family_t family, char *err, size_t errlen)
+int vrrp_router_init(struct vrrp_router *r, const struct vrrp_router_env *env,
+		     const struct instance_config *cfg, int ifindex, sa_family_t family,
+		     char *err, size_t errlen)
 {
 	struct vrrp_fsm_config fc;
 
 	memset(r, 0, sizeof(*r));
-	r->inst = in;
 	r->cfg = cfg;
-	r->loop = loop;
+	r->loop = env->loop;
+	r->ifaces = env->ifaces;
+	r->owner = env->owner;
+	r->owner_arg = env->owner_arg;
 	r->ifindex = ifindex;
 	r->family = family;
 	r->drop_log = (struct log_ratelimit)LOG_RATELIMIT_INIT;
 	r->mismatch_log = (struct log_ratelimit)LOG_RATELIMIT_INIT;
 	loop_timer_init(&r->fsm_timer, router_on_fsm_timer, r);
 	loop_timer_init(&r->announce_timer, router_on_announce_timer, r);
+	iface_watch_init(&r->source_watch, router_on_source_changed, r);
 	router_collect(r);
 	if (r->n_vips == 0)
 		return 0;
@@ -383,47 +487,27 @@ int vrrp_router_init(struct vrrp_router *r, struct vrrp_instance *in,
 	fc.preempt = cfg->preempt;
 	fc.preempt_delay = cfg->preempt_delay;
 	vrrp_fsm_init(&r->fsm, &fc, cfg->priority);
-	vrrp_router_refresh_primary(r);
+	if (router_claim_vips(r, err, errlen) < 0 || router_watch_source(r, err, errlen) < 0)
+		return -1;
+	router_refresh_primary(r);
 	return router_open_socket(r, err, errlen);
 }
 
-/* Our source address: a configured unicast_source that is on the interface,
- * else the interface's primary IPv4 / link-local IPv6 address. */
-static bool router_lookup_primary(const struct vrrp_router *r, struct ip_addr *out)
+/* VIPs a previous run left behind (the table was loaded from the kernel). */
+static void router_del_stale_vips(struct vrrp_router *r)
 {
-	if (r->family == AF_INET && r->cfg->unicast_source.family == AF_INET) {
-		struct ip_prefix source = { r->cfg->unicast_source, 32 };
+	char err[256];
+	size_t i;
 
-		*out = r->cfg->unicast_source;
-		return netlink_vip_present(r->ifindex, &source);
-	}
-	return netlink_primary_addr(r->ifindex, r->family, r->vips, r->n_vips, out) == 0;
-}
-
-bool vrrp_router_refresh_primary(struct vrrp_router *r)
-{
-	struct ip_addr primary;
-	char addr[IPADDR_STRLEN];
-
-	if (!router_lookup_primary(r, &primary)) {
-		if (r->have_primary)
-			log_warn("%s/%s: %s has no usable %s source address", r->cfg->name,
-				 vrrp_router_family_name(r), r->cfg->interface,
-				 vrrp_router_family_name(r));
-		r->have_primary = false;
-		return false;
-	}
-	if (!r->have_primary || !ipaddr_equal(&primary, &r->fsm.cfg.primary))
-		log_info("%s/%s: source address %s", r->cfg->name, vrrp_router_family_name(r),
-			 ipaddr_str(&primary, addr));
-	r->fsm.cfg.primary = primary;
-	r->have_primary = true;
-	return true;
+	for (i = 0; i < r->n_vips; i++)
+		if (iface_table_has_addr(r->ifaces, r->ifindex, &r->vips[i].addr) &&
+		    netlink_vip_del(r->ifindex, &r->vips[i], err, sizeof(err)) < 0)
+			log_err("%s/%s: %s", r->cfg->name, vrrp_router_family_name(r), err);
 }
 
 void vrrp_router_start(struct vrrp_router *r, bool fault)
 {
-	router_del_vips(r);
+	router_del_stale_vips(r);
 	/* A fault known at start holds the router in Fault from the first moment:
 	 * an owner (255) must not grab the VIPs for an instant on its way there. */
 	r->fault_wanted = fault;
@@ -440,11 +524,19 @@ void vrrp_router_stop(struct vrrp_router *r)
 
 void vrrp_router_release(struct vrrp_router *r)
 {
+	size_t i;
+
 	loop_timer_cancel(r->loop, &r->fsm_timer);
 	loop_timer_cancel(r->loop, &r->announce_timer);
 	if (r->sock)
 		vrrp_socket_unregister(r->sock, r->cfg->vrid);
 	r->sock = NULL;
+	if (!r->ifaces)
+		return;
+	iface_table_unwatch(r->ifaces, &r->source_watch);
+	for (i = 0; i < r->n_claimed; i++)
+		iface_table_release_vip(r->ifaces, r->ifindex, &r->vips[i].addr);
+	r->n_claimed = 0;
 }
 
 void vrrp_router_set_fault(struct vrrp_router *r, bool fault)
@@ -468,26 +560,6 @@ void vrrp_router_set_priority(struct vrrp_router *r, uint8_t priority)
 	router_handle(r, &ev);
 }
 
-void vrrp_router_addr_removed(struct vrrp_router *r, const struct ip_addr *addr)
-{
-	size_t i;
-
-	if (r->fsm.state != VRRP_STATE_MASTER || !r->have_primary)
-		return;
-	for (i = 0; i < r->n_vips; i++) {
-		if (!ipaddr_equal(addr, &r->vips[i].addr))
-			continue;
-		/* The event may be our own earlier removal, read late. */
-		if (netlink_vip_present(r->ifindex, &r->vips[i]))
-			return;
-		log_warn("%s/%s: VIP removed behind our back while Master: restoring it",
-			 r->cfg->name, vrrp_router_family_name(r));
-		r->vip_restores++;
-		router_add_vips(r);
-		router_start_announce(r);
-		return;
-	}
-}
 
 static void print_drops(const struct vrrp_router *r, FILE *out)
 {

@@ -9,17 +9,37 @@
 #include <stdio.h>
 
 #include "config.h"
+#include "iface_table.h"
 #include "log.h"
 #include "loop.h"
 #include "vrrp_fsm.h"
 #include "vrrp_packet.h"
 
-struct vrrp_instance;
+struct vrrp_router;
+
+/* How a router tells its owner (the instance) what happened. */
+struct vrrp_router_owner {
+	/* After each state change. */
+	void (*on_state)(void *arg, struct vrrp_router *r, enum vrrp_state from,
+			 enum vrrp_state to);
+	/* The source address appeared, changed or vanished (have_primary). */
+	void (*on_source)(void *arg, struct vrrp_router *r);
+};
+
+/* What a router runs on: shared by the routers of a daemon. */
+struct vrrp_router_env {
+	struct loop *loop;
+	struct iface_table *ifaces;
+	const struct vrrp_router_owner *owner;
+	void *owner_arg;
+};
 
 struct vrrp_router {
-	struct vrrp_instance *inst;
 	const struct instance_config *cfg;
 	struct loop *loop;
+	struct iface_table *ifaces;
+	const struct vrrp_router_owner *owner;
+	void *owner_arg;
 	int ifindex;
 	sa_family_t family;
 	struct ip_prefix vips[VRRP_MAX_ADDRS];
@@ -33,6 +53,8 @@ struct vrrp_router {
 	unsigned announce_left;
 	bool have_primary;
 	bool fault_wanted; /* the fault the instance last asked for */
+	size_t n_claimed;  /* VIPs claimed in the interface table */
+	struct iface_watch source_watch;
 	uint64_t rx_accepted;
 	uint64_t tx_adverts;
 	uint64_t tx_errors;
@@ -42,11 +64,12 @@ struct vrrp_router {
 	struct log_ratelimit mismatch_log;
 };
 
-/* Fill in a router for the instance's VIPs of one family; 0 when it has
- * none (n_vips stays 0), -1 with err when its socket cannot be set up. */
-int vrrp_router_init(struct vrrp_router *r, struct vrrp_instance *in,
-		     const struct instance_config *cfg, struct loop *loop, int ifindex,
-		     sa_family_t family, char *err, size_t errlen);
+/* Fill in a router for the instance's VIPs of one family on a tracked
+ * interface; 0 when it has none (n_vips stays 0), -1 with err when its VIPs
+ * or socket cannot be set up. */
+int vrrp_router_init(struct vrrp_router *r, const struct vrrp_router_env *env,
+		     const struct instance_config *cfg, int ifindex, sa_family_t family,
+		     char *err, size_t errlen);
 
 /* Remove stale VIPs, then feed the Startup event (and Fault if held). */
 void vrrp_router_start(struct vrrp_router *r, bool fault);
@@ -54,7 +77,7 @@ void vrrp_router_start(struct vrrp_router *r, bool fault);
 /* Feed the Shutdown event: a Master sends priority 0 and drops its VIPs. */
 void vrrp_router_stop(struct vrrp_router *r);
 
-/* Unregister from the socket, cancel timers. */
+/* Unregister from the socket and the interface table, cancel timers. */
 void vrrp_router_release(struct vrrp_router *r);
 
 /* Enter or leave Fault. */
@@ -63,22 +86,9 @@ void vrrp_router_set_fault(struct vrrp_router *r, bool fault);
 /* The effective priority changed. */
 void vrrp_router_set_priority(struct vrrp_router *r, uint8_t priority);
 
-/* Re-read the interface's primary address (after address events); returns
- * whether the router has one. */
-bool vrrp_router_refresh_primary(struct vrrp_router *r);
-
-/* An address was removed from our interface: restore it if it is our VIP
- * and we are Master. */
-void vrrp_router_addr_removed(struct vrrp_router *r, const struct ip_addr *addr);
-
 /* "IPv4" or "IPv6". */
 const char *vrrp_router_family_name(const struct vrrp_router *r);
 
 void vrrp_router_print_status(const struct vrrp_router *r, FILE *out);
 
-
-
-/* Called by a router after each state change (defined in vrrp_instance.c). */
-void vrrp_instance_on_state(struct vrrp_instance *in, struct vrrp_router *r,
-			    enum vrrp_state from, enum vrrp_state to);
 #endif

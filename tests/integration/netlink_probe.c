@@ -1,5 +1,6 @@
-/* netlink_probe: drive src/netlink.c and src/announce.c from the shell, for
- * tests/integration/test_netlink.sh. Exit 0 on success, 1 on failure, 2 on
+/* netlink_probe: drive src/netlink.c, src/iface_table.c and src/announce.c
+ * from the shell, for tests/integration/test_netlink.sh. Questions about an
+ * interface are answered by an interface table loaded with netlink dumps. Exit 0 on success, 1 on failure, 2 on
  * usage errors.
  *
  *   netlink_probe add IFNAME ADDR/LEN      add a VIP (idempotent)
@@ -11,10 +12,13 @@
  *   netlink_probe garp IFNAME ADDR         one gratuitous ARP
  *   netlink_probe na IFNAME ADDR           one unsolicited NA
  *   netlink_probe monitor IFNAME SECONDS [STALL]
- *                                          prints "ready", then events; with
- *                                          STALL, a minimal receive buffer and
- *                                          no reading for STALL seconds (to
- *                                          force an overrun)
+ *                                          prints "ready", then events, and
+ *                                          the table's answers when they
+ *                                          change ("source4 ADDR|none",
+ *                                          "source6 ...", "link up|down");
+ *                                          with STALL, a minimal receive
+ *                                          buffer and no reading for STALL
+ *                                          seconds (to force an overrun)
  */
 #include <errno.h>
 #include <net/if.h>
@@ -26,6 +30,7 @@
 #include <sys/socket.h>
 
 #include "announce.h"
+#include "iface_table.h"
 #include "log.h"
 #include "netlink.h"
 
@@ -83,37 +88,98 @@ static int cmd_addr(int ifindex, const char *op, const char *text)
 	return rc < 0 ? 1 : 0;
 }
 
+static void table_visit(void *arg, const struct netlink_event *ev)
+{
+	iface_table_apply(arg, ev);
+}
+
+static int table_load(void *arg, struct iface_table *t, int ifindex)
+{
+	(void)arg;
+	if (netlink_dump_link(ifindex, table_visit, t) < 0 ||
+	    netlink_dump_addrs(ifindex, table_visit, t) < 0)
+		return -1;
+	return 0;
+}
+
+/* A table that tracks ifindex, loaded from the kernel; NULL on failure. */
+static struct iface_table *table_for(int ifindex)
+{
+	struct iface_table *t = iface_table_new(table_load, NULL);
+
+	if (t && iface_table_track(t, ifindex) < 0) {
+		fprintf(stderr, "cannot load ifindex %d\n", ifindex);
+		iface_table_free(t);
+		return NULL;
+	}
+	return t;
+}
+
 static int cmd_present(int ifindex, const char *text)
 {
+	struct iface_table *t = table_for(ifindex);
 	struct ip_prefix vip;
 	bool present;
 
-	if (parse_prefix(text, &vip) < 0)
+	if (!t)
+		return 1;
+	if (parse_prefix(text, &vip) < 0) {
+		iface_table_free(t);
 		return 2;
-	present = netlink_vip_present(ifindex, &vip);
+	}
+	present = iface_table_has_addr(t, ifindex, &vip.addr);
+	iface_table_free(t);
 	printf("%s\n", present ? "present" : "absent");
 	return present ? 0 : 1;
 }
 
+static void ignore_gone(void *arg, const struct ip_addr *addr)
+{
+	(void)arg, (void)addr;
+}
+
+/* The source address, with the SKIP addresses claimed as VIPs. */
 static int cmd_primary(int ifindex, const char *fam, int n_skip, char **skip_text)
 {
-	struct ip_prefix skip[16];
+	struct iface_table *t = table_for(ifindex);
+	struct ip_prefix skip;
 	struct ip_addr out;
 	char buf[IPADDR_STRLEN];
-	int i;
+	int i, rc = 0;
 
-	if (n_skip > 16)
-		return 2;
-	for (i = 0; i < n_skip; i++)
-		if (parse_prefix(skip_text[i], &skip[i]) < 0)
-			return 2;
-	if (netlink_primary_addr(ifindex, strcmp(fam, "6") == 0 ? AF_INET6 : AF_INET, skip,
-				 (size_t)n_skip, &out) < 0) {
-		printf("none\n");
+	if (!t)
 		return 1;
-	}
-	printf("%s\n", ipaddr_str(&out, buf));
-	return 0;
+	for (i = 0; i < n_skip && rc == 0; i++)
+		if (parse_prefix(skip_text[i], &skip) < 0 ||
+		    iface_table_claim_vip(t, ifindex, &skip.addr, ignore_gone, NULL) < 0)
+			rc = 2;
+	if (rc == 0 && iface_table_source(t, ifindex, strcmp(fam, "6") == 0 ? AF_INET6 : AF_INET,
+					  &out) < 0)
+		rc = 1;
+	if (rc == 0)
+		printf("%s\n", ipaddr_str(&out, buf));
+	else if (rc == 1)
+		printf("none\n");
+	iface_table_free(t);
+	return rc;
+}
+
+static int cmd_link(int ifindex, const char *what)
+{
+	struct iface_table *t = table_for(ifindex);
+	uint8_t m[6];
+	int rc = 0;
+
+	if (!t)
+		return 1;
+	if (strcmp(what, "link") == 0)
+		printf("%s\n", iface_table_link_up(t, ifindex) ? "up" : "down");
+	else if (iface_table_mac(t, ifindex, m) == 0)
+		printf("%02x:%02x:%02x:%02x:%02x:%02x\n", m[0], m[1], m[2], m[3], m[4], m[5]);
+	else
+		rc = 1;
+	iface_table_free(t);
+	return rc;
 }
 
 static int cmd_announce(int ifindex, const char *what, const char *text)
@@ -122,12 +188,17 @@ static int cmd_announce(int ifindex, const char *what, const char *text)
 	uint8_t mac[6];
 	int rc;
 
+	struct iface_table *t;
+
 	if (ipaddr_parse(text, &vip) < 0)
 		return 2;
-	if (netlink_link_mac(ifindex, mac) < 0) {
-		perror("netlink_link_mac");
+	t = table_for(ifindex);
+	if (!t || iface_table_mac(t, ifindex, mac) < 0) {
+		fprintf(stderr, "no MAC for ifindex %d\n", ifindex);
+		iface_table_free(t);
 		return 1;
 	}
+	iface_table_free(t);
 	if (strcmp(what, "garp") == 0 && vip.family == AF_INET)
 		rc = announce_garp(ifindex, mac, &vip.u.v4);
 	else if (strcmp(what, "na") == 0 && vip.family == AF_INET6)
@@ -140,31 +211,87 @@ static int cmd_announce(int ifindex, const char *what, const char *text)
 	return rc < 0 ? 1 : 0;
 }
 
-static void on_link(void *arg, int ifindex, bool up)
-{
-	(void)arg;
-	printf("link %s ifindex %d\n", up ? "up" : "down", ifindex);
-}
+/* The monitor's state: the table, and what the probe last printed. */
+static struct {
+	struct iface_table *table;
+	int ifindex;
+	struct iface_watch link_watch, source_watch[2];
+} mon_probe;
 
-static void print_addr(const char *what, int ifindex, const struct ip_addr *addr,
-		       uint8_t prefix_len)
+static void print_event(const struct netlink_event *ev)
 {
 	char buf[IPADDR_STRLEN];
 
-	printf("addr %s %s/%u ifindex %d\n", what, ipaddr_str(addr, buf), prefix_len, ifindex);
+	if (ev->kind == NETLINK_EV_LINK) {
+		printf("link %s ifindex %d\n", ev->up ? "up" : "down", ev->ifindex);
+		return;
+	}
+	printf("addr %s %s/%u ifindex %d\n", ev->kind == NETLINK_EV_ADDR_ADD ? "add" : "del",
+	       ipaddr_str(&ev->addr, buf), ev->prefix_len, ev->ifindex);
 }
 
-static void on_addr_removed(void *arg, int ifindex, const struct ip_addr *addr,
-			    uint8_t prefix_len)
+static bool probe_want(void *arg, int ifindex)
 {
 	(void)arg;
-	print_addr("del", ifindex, addr, prefix_len);
+	return iface_table_tracks(mon_probe.table, ifindex);
 }
 
-static void on_addr_added(void *arg, int ifindex, const struct ip_addr *addr, uint8_t prefix_len)
+static void probe_event(void *arg, const struct netlink_event *ev)
 {
 	(void)arg;
-	print_addr("add", ifindex, addr, prefix_len);
+	print_event(ev);
+	iface_table_apply(mon_probe.table, ev);
+}
+
+static void probe_batch_done(void *arg)
+{
+	(void)arg;
+	iface_table_commit(mon_probe.table);
+}
+
+/* After an overrun: reload, and say what the table knows now. */
+static void probe_overrun(void *arg)
+{
+	(void)arg;
+	iface_table_reload(mon_probe.table);
+	printf("link %s ifindex %d\n",
+	       iface_table_link_up(mon_probe.table, mon_probe.ifindex) ? "up" : "down",
+	       mon_probe.ifindex);
+}
+
+static void on_table_link(void *arg)
+{
+	(void)arg;
+	printf("table link %s\n", iface_table_link_up(mon_probe.table, mon_probe.ifindex) ? "up" : "down");
+}
+
+static void on_table_source(void *arg)
+{
+	sa_family_t family = arg ? AF_INET6 : AF_INET;
+	char buf[IPADDR_STRLEN];
+	struct ip_addr a;
+
+	if (iface_table_source(mon_probe.table, mon_probe.ifindex, family, &a) < 0)
+		printf("source%c none\n", arg ? '6' : '4');
+	else
+		printf("source%c %s\n", arg ? '6' : '4', ipaddr_str(&a, buf));
+}
+
+static int monitor_table_open(int ifindex)
+{
+	static int six = 1;
+
+	mon_probe.ifindex = ifindex;
+	mon_probe.table = table_for(ifindex);
+	if (!mon_probe.table)
+		return -1;
+	iface_watch_init(&mon_probe.link_watch, on_table_link, NULL);
+	iface_watch_init(&mon_probe.source_watch[0], on_table_source, NULL);
+	iface_watch_init(&mon_probe.source_watch[1], on_table_source, &six);
+	iface_table_watch_link(mon_probe.table, ifindex, &mon_probe.link_watch);
+	iface_table_watch_source(mon_probe.table, ifindex, AF_INET, &mon_probe.source_watch[0]);
+	iface_table_watch_source(mon_probe.table, ifindex, AF_INET6, &mon_probe.source_watch[1]);
+	return 0;
 }
 
 /* Shrink the monitor's receive buffer and stop reading for a while. */
@@ -179,17 +306,21 @@ static void monitor_stall(const char *seconds)
 
 static int cmd_monitor(int ifindex, const char *seconds, const char *stall)
 {
-	static const struct netlink_monitor_ops ops = { on_link, on_addr_removed, on_addr_added };
+	static const struct netlink_monitor_ops ops = { probe_want, probe_event, probe_batch_done,
+							probe_overrun };
 	usec_t end = time_now() + time_from_sec(atof(seconds));
 	struct pollfd pfd;
 	char err[256];
 
-	netlink_monitor_watch(ifindex);
+	if (monitor_table_open(ifindex) < 0)
+		return 1;
 	if (netlink_monitor_start(NULL, &ops, NULL, err, sizeof(err)) < 0) {
 		fprintf(stderr, "%s\n", err);
 		return 1;
 	}
-	printf("ready link %s\n", netlink_link_is_up(ifindex) ? "up" : "down");
+	printf("ready link %s\n", iface_table_link_up(mon_probe.table, ifindex) ? "up" : "down");
+	on_table_source(NULL);
+	on_table_source(&ifindex);
 	if (stall)
 		monitor_stall(stall);
 	pfd.fd = netlink_monitor_fd();
@@ -201,6 +332,7 @@ static int cmd_monitor(int ifindex, const char *seconds, const char *stall)
 			netlink_monitor_dispatch();
 	}
 	netlink_monitor_stop(NULL);
+	iface_table_free(mon_probe.table);
 	return 0;
 }
 
@@ -213,18 +345,8 @@ static int run(int argc, char **argv)
 	ifindex = ifindex_of(argv[2]);
 	if (ifindex == 0)
 		return 1;
-	if (strcmp(argv[1], "link") == 0) {
-		printf("%s\n", netlink_link_is_up(ifindex) ? "up" : "down");
-		return 0;
-	}
-	if (strcmp(argv[1], "mac") == 0) {
-		uint8_t m[6];
-
-		if (netlink_link_mac(ifindex, m) < 0)
-			return 1;
-		printf("%02x:%02x:%02x:%02x:%02x:%02x\n", m[0], m[1], m[2], m[3], m[4], m[5]);
-		return 0;
-	}
+	if (strcmp(argv[1], "link") == 0 || strcmp(argv[1], "mac") == 0)
+		return cmd_link(ifindex, argv[1]);
 	if (argc < 4)
 		return 2;
 	if (strcmp(argv[1], "add") == 0 || strcmp(argv[1], "del") == 0)
