@@ -1,5 +1,5 @@
 /* Running scripts: user lookup, the root-script safety rule, fork/exec with
- * dropped privileges, and process-group lifetime (timeout, TERM, KILL). */
+ * dropped privileges (script user, no capabilities, no_new_privs), and process-group lifetime (timeout, TERM, KILL). */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE /* close_range */
 #endif
@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "privs.h"
 
 /* The only PATH a script sees (also where a bare command name is looked up). */
 static const char spawn_path[] = "/usr/sbin:/usr/bin:/sbin:/bin";
@@ -275,7 +276,9 @@ child_exec(const struct spawn_user *u, char *const args[], char *const envp[])
 {
 	setpgid(0, 0);
 	loop_child_reset_signals();
-	if (child_stdio() < 0 || child_drop_privileges(u) < 0 || chdir("/") < 0)
+	/* After the user change: no capability survives, none comes back on exec. */
+	if (child_stdio() < 0 || child_drop_privileges(u) < 0 || privs_child_clear() < 0 ||
+	    chdir("/") < 0)
 		_exit(SPAWN_EXIT_SETUP);
 	umask(022);
 	execve("/bin/sh", args, envp);

@@ -1,5 +1,6 @@
 /* Running scripts safely: the one place that forks and execs. A script runs
- * through /bin/sh -c as the script user, in its own process group, with a
+ * through /bin/sh -c as the script user, with no capabilities and
+ * no_new_privs (even as root), in its own process group, with a
  * clean environment, stdin/stdout/stderr on /dev/null, no other inherited
  * descriptors and default signals; a timeout kills its whole group (TERM,
  * then KILL after a grace) and nothing is left behind when it exits. */

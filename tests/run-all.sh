@@ -61,6 +61,9 @@ done
 echo "== static analysis"
 run_script tests/lint.sh 600
 
+echo "== install: make install, the unit, man pages, make distcheck"
+run_script tests/install.sh 600
+
 echo "== module tests in network namespaces"
 export NETLINK_PROBE=$PWD/tests/integration/netlink_probe
 export VRRP_SOCKET_PROBE=$PWD/tests/integration/vrrp_socket_probe
