@@ -16,6 +16,15 @@
 #define LOOP_MAX_EVENTS 64
 #define LOOP_SIG_BATCH	16
 
+/* A wake-up for a timer also runs every timer due within this much after it
+ * (they run that much late at most, never early): with hundreds of routers
+ * the deadlines of a second share far fewer wake-ups. */
+#define LOOP_TIMER_SLACK (USEC_PER_SEC / 1000)
+
+/* tfd_deadline when the timerfd fired: readable until the next settime. */
+#define TFD_FIRED 0
+#define TFD_DISARMED (-1)
+
 /* One watched descriptor; gen tells a live watcher from a stale epoll event. */
 struct fd_watch {
 	loop_fd_cb cb;
@@ -48,7 +57,8 @@ struct loop {
 	struct loop_timer **heap;
 	size_t heap_len;
 	size_t heap_cap;
-	usec_t tfd_deadline; /* what the timerfd is set to; -1 when disarmed */
+	usec_t tfd_deadline; /* what the timerfd is set to, TFD_FIRED or TFD_DISARMED */
+	struct loop_stats stats;
 
 	sigset_t sigmask;
 	struct sig_watch sigs[NSIG];
@@ -255,22 +265,40 @@ bool loop_timer_armed(const struct loop_timer *t)
 	return t->heap_index != SIZE_MAX;
 }
 
-/* Point the timerfd at the earliest deadline (or disarm it); no syscall when
- * it already is. A deadline <= 0 becomes 1 (due at once): zero would disarm. */
+/* When the timerfd should fire for the earliest timer: at once when it is
+ * due, else up to LOOP_TIMER_SLACK later so that neighbours share the
+ * wake-up. TFD_DISARMED when no timer is armed. */
+static usec_t timerfd_wanted(const struct loop *loop)
+{
+	usec_t first;
+
+	if (!loop->heap_len)
+		return TFD_DISARMED;
+	first = loop->heap[0]->deadline;
+	if (first <= time_now())
+		return first > 0 ? first : 1; /* 0 would disarm */
+	return first + LOOP_TIMER_SLACK;
+}
+
+/* Point the timerfd at the earliest deadline, with no syscall when it is set
+ * no later than wanted: an early wake-up runs nothing and re-arms, which is
+ * cheaper than a settime for every advert that moves a Backup's timer later.
+ * After it fired the timerfd stays readable until it is set again, so the
+ * expiry count is never read. */
 static int timerfd_sync(struct loop *loop)
 {
-	usec_t want = -1;
+	usec_t want = timerfd_wanted(loop);
 	struct itimerspec its;
 
-	if (loop->heap_len)
-		want = loop->heap[0]->deadline > 0 ? loop->heap[0]->deadline : 1;
-	if (want == loop->tfd_deadline)
+	if (loop->tfd_deadline == want ||
+	    (loop->tfd_deadline > TFD_FIRED && want > 0 && loop->tfd_deadline <= want))
 		return 0;
 	memset(&its, 0, sizeof(its));
 	if (want > 0) {
 		its.it_value.tv_sec = want / USEC_PER_SEC;
 		its.it_value.tv_nsec = (long)(want % USEC_PER_SEC) * 1000;
 	}
+	loop->stats.timerfd_sets++;
 	if (timerfd_settime(loop->tfd, TFD_TIMER_ABSTIME, &its, NULL) < 0) {
 		log_err("loop: timerfd_settime: %s", strerror(errno));
 		return -1;
@@ -288,6 +316,7 @@ static void timers_run(struct loop *loop)
 		struct loop_timer *t = loop->heap[0];
 
 		heap_remove(loop, t);
+		loop->stats.timers_run++;
 		t->cb(t->arg);
 	}
 }
@@ -295,12 +324,12 @@ static void timers_run(struct loop *loop)
 static void on_timerfd(void *arg, uint32_t events)
 {
 	struct loop *loop = arg;
-	uint64_t expirations;
 
 	(void)events;
-	if (read(loop->tfd, &expirations, sizeof(expirations)) < 0 && errno != EAGAIN)
-		log_warn("loop: timerfd read: %s", strerror(errno));
-	loop->tfd_deadline = -1; /* a one-shot timerfd disarms when it expires */
+	/* One-shot: it has expired. The next timerfd_sync re-arms (or disarms)
+	 * it, which also clears its readability; no read needed. */
+	loop->tfd_deadline = TFD_FIRED;
+	loop->stats.timer_wakeups++;
 	timers_run(loop);
 }
 
@@ -485,7 +514,7 @@ struct loop *loop_new(void)
 	if (!loop)
 		return NULL;
 	loop->epfd = loop->tfd = loop->sfd = -1;
-	loop->tfd_deadline = -1;
+	loop->tfd_deadline = TFD_DISARMED;
 	sigemptyset(&loop->sigmask);
 	if (loop_open(loop) < 0) {
 		int saved = errno;
@@ -543,9 +572,15 @@ int loop_run(struct loop *loop)
 			log_err("loop: epoll_wait: %s", strerror(errno));
 			return -1;
 		}
+		loop->stats.wakeups++;
 		dispatch(loop, evs, n);
 	}
 	return 0;
+}
+
+void loop_get_stats(const struct loop *loop, struct loop_stats *out)
+{
+	*out = loop->stats;
 }
 
 void loop_stop(struct loop *loop)

@@ -50,6 +50,16 @@ int loop_watch_child(struct loop *loop, pid_t pid, loop_child_cb cb, void *arg);
 /* Forget a watched child (its exit is still reaped, silently). */
 void loop_unwatch_child(struct loop *loop, pid_t pid);
 
+/* What the loop did, for status and for tests of its cost. */
+struct loop_stats {
+	uint64_t wakeups;       /* epoll_wait returns */
+	uint64_t timer_wakeups; /* of those, with the timerfd expired */
+	uint64_t timerfd_sets;  /* timerfd_settime calls */
+	uint64_t timers_run;    /* timer callbacks */
+};
+
+void loop_get_stats(const struct loop *loop, struct loop_stats *out);
+
 /* Run until loop_stop(); 0, or -1 on a fatal epoll error. */
 int loop_run(struct loop *loop);
 void loop_stop(struct loop *loop);

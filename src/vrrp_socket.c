@@ -16,7 +16,8 @@
 
 #include "log.h"
 
-#define VRRP_SOCKET_BATCH 64
+#define VRRP_SOCKET_BATCH 64 /* datagrams per readable event */
+#define VRRP_SOCKET_MMSG 16  /* datagrams per recvmmsg call */
 /* Largest IPv4 header (60) plus an AH header (24 with HMAC-96, room for more). */
 #define VRRP_SOCKET_HDR_ROOM 128
 #define VRRP_SOCKET_BUFLEN (VRRP_MAX_PACKET + VRRP_SOCKET_HDR_ROOM)
@@ -471,49 +472,75 @@ static void handle_ipv6(struct vrrp_socket *s, struct msghdr *mh, const uint8_t 
 	deliver(s, &rx);
 }
 
-/* Read one datagram; 1 if one was handled, 0 when none is left, -1 on error. */
-static int read_one(struct vrrp_socket *s)
-{
-	uint8_t buf[VRRP_SOCKET_BUFLEN];
+/* Receive buffers for one recvmmsg call (one thread: static). */
+static struct {
+	uint8_t data[VRRP_SOCKET_MMSG][VRRP_SOCKET_BUFLEN];
 	union {
 		char buf[VRRP_SOCKET_CMSGLEN];
 		struct cmsghdr align;
-	} control;
-	struct sockaddr_storage from;
-	struct iovec iov = { .iov_base = buf, .iov_len = sizeof(buf) };
-	struct msghdr mh;
-	ssize_t n;
+	} control[VRRP_SOCKET_MMSG];
+	struct sockaddr_storage from[VRRP_SOCKET_MMSG];
+	struct iovec iov[VRRP_SOCKET_MMSG];
+	struct mmsghdr msgs[VRRP_SOCKET_MMSG];
+} rxb;
 
-	memset(&mh, 0, sizeof(mh));
-	mh.msg_name = &from;
-	mh.msg_namelen = sizeof(from);
-	mh.msg_iov = &iov;
-	mh.msg_iovlen = 1;
-	mh.msg_control = control.buf;
-	mh.msg_controllen = sizeof(control.buf);
-	n = recvmsg(s->fd, &mh, 0);
-	if (n < 0)
-		return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -1;
-	if (mh.msg_flags & MSG_TRUNC)
+static void rx_buffers_reset(void)
+{
+	int i;
+
+	memset(rxb.msgs, 0, sizeof(rxb.msgs));
+	for (i = 0; i < VRRP_SOCKET_MMSG; i++) {
+		struct msghdr *mh = &rxb.msgs[i].msg_hdr;
+
+		rxb.iov[i].iov_base = rxb.data[i];
+		rxb.iov[i].iov_len = sizeof(rxb.data[i]);
+		mh->msg_name = &rxb.from[i];
+		mh->msg_namelen = sizeof(rxb.from[i]);
+		mh->msg_iov = &rxb.iov[i];
+		mh->msg_iovlen = 1;
+		mh->msg_control = rxb.control[i].buf;
+		mh->msg_controllen = sizeof(rxb.control[i].buf);
+	}
+}
+
+static void handle_one(struct vrrp_socket *s, struct msghdr *mh, const uint8_t *buf, size_t n)
+{
+	if (mh->msg_flags & MSG_TRUNC)
 		drop(s, VRRP_DROP_LENGTH);
 	else if (s->family == AF_INET)
-		handle_ipv4(s, &mh, buf, (size_t)n);
+		handle_ipv4(s, mh, buf, n);
 	else
-		handle_ipv6(s, &mh, buf, (size_t)n);
-	return 1;
+		handle_ipv6(s, mh, buf, n);
+}
+
+/* Read what is queued, up to VRRP_SOCKET_MMSG datagrams in one call, and
+ * handle them. The count read, 0 when none was left, -1 on error. */
+static int read_batch(struct vrrp_socket *s)
+{
+	int n, i;
+
+	rx_buffers_reset();
+	n = recvmmsg(s->fd, rxb.msgs, VRRP_SOCKET_MMSG, MSG_DONTWAIT, NULL);
+	if (n < 0)
+		return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -1;
+	for (i = 0; i < n && !s->closed; i++)
+		handle_one(s, &rxb.msgs[i].msg_hdr, rxb.data[i], rxb.msgs[i].msg_len);
+	return n;
 }
 
 void vrrp_socket_dispatch(struct vrrp_socket *s)
 {
-	int i, rc = 1;
+	int i, rc = VRRP_SOCKET_MMSG;
 
 	/* A handler may unregister the last VRID, which closes s: free it
-	 * here, after the last read. */
+	 * here, after the last read. A short batch means the queue is empty:
+	 * no extra call just to hear EAGAIN. */
 	s->in_dispatch = true;
-	for (i = 0; i < VRRP_SOCKET_BATCH && rc > 0 && !s->closed; i++) {
-		rc = read_one(s);
+	for (i = 0; i < VRRP_SOCKET_BATCH / VRRP_SOCKET_MMSG && rc == VRRP_SOCKET_MMSG &&
+		    !s->closed; i++) {
+		rc = read_batch(s);
 		if (rc < 0 && errno != EINTR)
-			log_warn("VRRP socket on ifindex %d: recvmsg: %s", s->ifindex,
+			log_warn("VRRP socket on ifindex %d: recvmmsg: %s", s->ifindex,
 				 strerror(errno));
 	}
 	s->in_dispatch = false;

@@ -287,6 +287,93 @@ static void timer_in_the_past_fires_at_once(void **state)
 	tctx_free(c);
 }
 
+/* Hundreds of routers: 200 deadlines within half a millisecond share one
+ * wake-up and one timerfd re-arm, and none runs before its deadline. */
+static int batch_fired, batch_early;
+static usec_t batch_deadline[200];
+
+static void batch_cb(void *arg)
+{
+	size_t id = (size_t)arg;
+
+	if (time_now() < batch_deadline[id])
+		batch_early++;
+	if (++batch_fired == 200)
+		loop_stop(cb_ctx->loop);
+}
+
+static void deadlines_within_slack_share_one_wakeup(void **state)
+{
+	struct tctx *c = tctx_new();
+	struct loop_timer timers[200];
+	struct loop_stats st;
+	usec_t base = time_now() + 20 * MSEC;
+	size_t i;
+
+	(void)state;
+	cb_ctx = c;
+	batch_fired = batch_early = 0;
+	for (i = 0; i < 200; i++) {
+		batch_deadline[i] = base + (usec_t)(i * 2); /* 2 us apart: 0.4 ms in all */
+		loop_timer_init(&timers[i], batch_cb, (void *)i);
+		loop_timer_arm(c->loop, &timers[i], batch_deadline[i]);
+	}
+	run_guarded(c->loop, GUARD_USEC, false);
+	loop_get_stats(c->loop, &st);
+	assert_int_equal(batch_fired, 200);
+	assert_int_equal(batch_early, 0);
+	assert_int_equal(st.timer_wakeups, 1);
+	assert_int_equal(st.timers_run, 200);
+	assert_true(st.timerfd_sets <= 2); /* the guard timer's, then this batch's */
+	for (i = 0; i < 200; i++)
+		loop_timer_cancel(c->loop, &timers[i]);
+	tctx_free(c);
+}
+
+/* A Backup hears an advert and moves its Master_Down timer later, again
+ * and again: the timerfd is not re-armed for each (it may wake early). */
+static int push_left;
+
+static void push_later_cb(void *arg, uint32_t events)
+{
+	struct tctx *c = arg;
+	char b;
+
+	(void)events;
+	if (read(kick_fd[0], &b, 1) != 1)
+		return;
+	loop_timer_arm(c->loop, &c->timers[0], time_now() + 200 * MSEC);
+	if (--push_left == 0)
+		loop_stop(c->loop);
+	else if (write(kick_fd[1], "x", 1) != 1)
+		loop_stop(c->loop);
+}
+
+static void timer_moved_later_does_not_rearm_timerfd(void **state)
+{
+	struct tctx *c = tctx_new();
+	struct loop_stats st;
+
+	(void)state;
+	cb_ctx = c;
+	push_left = 500;
+	loop_timer_init(&c->timers[0], record_cb, (void *)0);
+	loop_timer_arm(c->loop, &c->timers[0], time_now() + 200 * MSEC);
+	assert_int_equal(pipe2(kick_fd, O_CLOEXEC | O_NONBLOCK), 0);
+	assert_int_equal(loop_add_fd(c->loop, kick_fd[0], EPOLLIN, push_later_cb, c), 0);
+	assert_int_equal(write(kick_fd[1], "x", 1), 1);
+	run_guarded(c->loop, GUARD_USEC, false);
+	loop_get_stats(c->loop, &st);
+	assert_int_equal(push_left, 0);
+	assert_int_equal(c->nfired, 0);
+	assert_true(st.wakeups >= 500);
+	assert_true(st.timerfd_sets <= 3);
+	loop_timer_cancel(c->loop, &c->timers[0]);
+	close(kick_fd[0]);
+	close(kick_fd[1]);
+	tctx_free(c);
+}
+
 /* ---- descriptors ---- */
 
 struct fctx {
@@ -787,6 +874,8 @@ int main(void)
 	    cmocka_unit_test(timer_cancelled_by_earlier_callback_does_not_fire),
 	    cmocka_unit_test(thousand_random_timers_fire_in_deadline_order),
 	    cmocka_unit_test(timer_rearmed_earlier_from_callback_moves_timerfd),
+	    cmocka_unit_test(deadlines_within_slack_share_one_wakeup),
+	    cmocka_unit_test(timer_moved_later_does_not_rearm_timerfd),
 	    cmocka_unit_test(timer_in_the_past_fires_at_once),
 	    cmocka_unit_test(readable_pipe_calls_fd_callback),
 	    cmocka_unit_test(add_fd_twice_fails_and_mod_unknown_fails),
