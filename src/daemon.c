@@ -254,6 +254,24 @@ static int daemon_build(struct daemon *d, char *err, size_t errlen)
 	return 0;
 }
 
+static void on_log_writable(void *arg, uint32_t events)
+{
+	(void)arg;
+	(void)events;
+	log_flush();
+}
+
+/* Log lines wait for fd: watch it (if that fails, the next line retries). */
+static void on_log_backlog(void *arg, int fd, bool waiting)
+{
+	struct loop *loop = arg;
+
+	if (waiting)
+		(void)loop_add_fd(loop, fd, EPOLLOUT, on_log_writable, NULL);
+	else
+		loop_del_fd(loop, fd);
+}
+
 /* Whether exec checks or notify hooks may run (they need CAP_SETUID,
  * CAP_SETGID and CAP_KILL after the drop). */
 static bool daemon_runs_scripts(const struct config *cfg)
@@ -278,6 +296,7 @@ static int daemon_setup(struct daemon *d, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot create the event loop");
 		return -1;
 	}
+	log_set_backlog_hook(on_log_backlog, d->loop); /* logging never blocks from here */
 	loop_timer_init(&d->drain_timer, on_drain_timer, d);
 	loop_timer_init(&d->iface_retry, on_iface_retry, d);
 	d->ifaces = iface_table_new(iface_load, d);
@@ -323,8 +342,10 @@ static void daemon_teardown(struct daemon *d)
 	if (d->loop)
 		netlink_monitor_stop(d->loop);
 	netlink_close();
-	if (d->loop)
+	if (d->loop) {
+		log_finish(USEC_PER_SEC / 2); /* what a slow reader has not taken by then is lost */
 		loop_free(d->loop);
+	}
 	if (d->opts->pidfile)
 		pidfile_remove(d->opts->pidfile);
 	config_free(d->cfg);
