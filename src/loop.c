@@ -548,12 +548,27 @@ void loop_free(struct loop *loop)
 	free(loop);
 }
 
+static bool is_timerfd_event(const struct loop *loop, const struct epoll_event *ev)
+{
+	return (int)(uint32_t)ev->data.u64 == loop->tfd;
+}
+
+/* Descriptors first, timers last: after the daemon waited for a CPU, the
+ * adverts already queued must reset the Master_Down timers before those
+ * timers are run, or every delay would be a takeover. */
 static void dispatch(struct loop *loop, const struct epoll_event *evs, int n)
 {
+	const struct epoll_event *timer_ev = NULL;
 	int i;
 
-	for (i = 0; i < n && loop->running; i++)
-		fd_dispatch(loop, &evs[i]);
+	for (i = 0; i < n && loop->running; i++) {
+		if (is_timerfd_event(loop, &evs[i]))
+			timer_ev = &evs[i];
+		else
+			fd_dispatch(loop, &evs[i]);
+	}
+	if (timer_ev && loop->running)
+		fd_dispatch(loop, timer_ev);
 }
 
 int loop_run(struct loop *loop)

@@ -18,6 +18,7 @@
 
 #define VRRP_SOCKET_BATCH 64 /* datagrams per readable event */
 #define VRRP_SOCKET_MMSG 16  /* datagrams per recvmmsg call */
+#define VRRP_SOCKET_RCVBUF (4 << 20)
 /* Largest IPv4 header (60) plus an AH header (24 with HMAC-96, room for more). */
 #define VRRP_SOCKET_HDR_ROOM 128
 #define VRRP_SOCKET_BUFLEN (VRRP_MAX_PACKET + VRRP_SOCKET_HDR_ROOM)
@@ -94,6 +95,15 @@ static int setup_ipv6(int fd, int ifindex)
 	return set_int(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, 1);
 }
 
+/* Room for the adverts of hundreds of routers while the daemon waits for a
+ * CPU: a full queue drops adverts, and missed adverts are takeovers. Best
+ * effort: FORCE needs CAP_NET_ADMIN, the plain form is capped by rmem_max. */
+static void size_rcvbuf(int fd)
+{
+	if (set_int(fd, SOL_SOCKET, SO_RCVBUFFORCE, VRRP_SOCKET_RCVBUF) < 0)
+		(void)set_int(fd, SOL_SOCKET, SO_RCVBUF, VRRP_SOCKET_RCVBUF);
+}
+
 /* Open and configure a raw socket bound to the interface; -1 with err set. */
 static int open_fd(int ifindex, sa_family_t family, char *err, size_t errlen)
 {
@@ -109,6 +119,7 @@ static int open_fd(int ifindex, sa_family_t family, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: raw socket: %s", ifname, strerror(errno));
 		return -1;
 	}
+	size_rcvbuf(fd);
 	rc = setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, ifname, strlen(ifname) + 1);
 	if (rc == 0)
 		rc = family == AF_INET ? setup_ipv4(fd, ifindex) : setup_ipv6(fd, ifindex);
