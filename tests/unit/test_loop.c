@@ -374,6 +374,61 @@ static void timer_moved_later_does_not_rearm_timerfd(void **state)
 	tctx_free(c);
 }
 
+/* After a stall, an expired Master_Down timer and a queued advert are seen
+ * in one wake-up, the timer ready first: the advert (descriptor) must go
+ * first and push the timer later, so the timer does not run. */
+static int stall_fd[2];
+
+static void reset_timer_cb(void *arg, uint32_t events)
+{
+	struct tctx *c = arg;
+	char b;
+
+	(void)events;
+	if (read(kick_fd[0], &b, 1) == 1)
+		loop_timer_arm(c->loop, &c->timers[0], time_now() + 100 * MSEC);
+	loop_timer_arm(c->loop, &c->timers[1], time_now() + 30 * MSEC);
+}
+
+/* The stall: the timer expires meanwhile, then the advert arrives. */
+static void stall_cb(void *arg, uint32_t events)
+{
+	char b;
+
+	(void)arg;
+	(void)events;
+	if (read(stall_fd[0], &b, 1) != 1)
+		return;
+	usleep(20 * 1000);
+	assert_int_equal(write(kick_fd[1], "x", 1), 1);
+}
+
+static void descriptors_run_before_timers_after_a_stall(void **state)
+{
+	struct tctx *c = tctx_new();
+
+	(void)state;
+	cb_ctx = c;
+	c->stop_after = 1;
+	loop_timer_init(&c->timers[0], record_cb, (void *)0);
+	loop_timer_init(&c->timers[1], record_cb, (void *)1);
+	loop_timer_arm(c->loop, &c->timers[0], time_now() + 5 * MSEC);
+	assert_int_equal(pipe2(kick_fd, O_CLOEXEC | O_NONBLOCK), 0);
+	assert_int_equal(pipe2(stall_fd, O_CLOEXEC | O_NONBLOCK), 0);
+	assert_int_equal(loop_add_fd(c->loop, kick_fd[0], EPOLLIN, reset_timer_cb, c), 0);
+	assert_int_equal(loop_add_fd(c->loop, stall_fd[0], EPOLLIN, stall_cb, c), 0);
+	assert_int_equal(write(stall_fd[1], "x", 1), 1);
+	run_guarded(c->loop, GUARD_USEC, false);
+	assert_int_equal(c->nfired, 1);
+	assert_int_equal(c->order[0], 1); /* the marker, not the reset timer */
+	loop_timer_cancel(c->loop, &c->timers[0]);
+	close(kick_fd[0]);
+	close(kick_fd[1]);
+	close(stall_fd[0]);
+	close(stall_fd[1]);
+	tctx_free(c);
+}
+
 /* ---- descriptors ---- */
 
 struct fctx {
@@ -876,6 +931,7 @@ int main(void)
 	    cmocka_unit_test(timer_rearmed_earlier_from_callback_moves_timerfd),
 	    cmocka_unit_test(deadlines_within_slack_share_one_wakeup),
 	    cmocka_unit_test(timer_moved_later_does_not_rearm_timerfd),
+	    cmocka_unit_test(descriptors_run_before_timers_after_a_stall),
 	    cmocka_unit_test(timer_in_the_past_fires_at_once),
 	    cmocka_unit_test(readable_pipe_calls_fd_callback),
 	    cmocka_unit_test(add_fd_twice_fails_and_mod_unknown_fails),
