@@ -23,12 +23,34 @@ struct health {
 	size_t n_watches;
 };
 
+/* "check a down" or "checks a, b down" for the tracked checks that are
+ * down, into note ("" when all are up). */
+static void health_note(const struct health *h, const struct health_watch *w, char *note,
+			size_t len)
+{
+	char names[80] = "";
+	size_t i, used = 0, down = 0;
+
+	for (i = 0; i < w->n && used < sizeof(names); i++) {
+		const struct check *c = h->checks[w->check_index[i]];
+
+		if (!check_is_up(c))
+			used += (size_t)snprintf(names + used, sizeof(names) - used, "%s%s",
+						 down++ ? ", " : "", check_config_of(c)->name);
+	}
+	if (down == 0)
+		note[0] = '\0';
+	else
+		snprintf(note, len, "%s %s down", down > 1 ? "checks" : "check", names);
+}
+
 static void health_update(struct health *h, const struct health_watch *w)
 {
 	struct priority_input inputs[w->n ? w->n : 1];
 	const struct instance_config *icfg = vrrp_instance_config(w->in);
 	bool fault = false;
 	uint8_t priority;
+	char note[96];
 	size_t i;
 
 	for (i = 0; i < w->n; i++) {
@@ -38,7 +60,8 @@ static void health_update(struct health *h, const struct health_watch *w)
 		inputs[i].up = check_is_up(c);
 	}
 	priority = priority_effective(icfg->priority, inputs, w->n, &fault);
-	vrrp_instance_set_health(w->in, priority, fault);
+	health_note(h, w, note, sizeof(note));
+	vrrp_instance_set_health(w->in, priority, fault, note);
 }
 
 static bool watch_tracks(const struct health *h, const struct health_watch *w,

@@ -2,6 +2,7 @@
  * Pure: every time comes from the event, every effect is an action. */
 #include "vrrp_fsm.h"
 
+#include <stdio.h>
 #include <string.h>
 
 static const char *const state_names[VRRP_STATE__COUNT] = {
@@ -18,6 +19,95 @@ const char *vrrp_state_name(enum vrrp_state state)
 	return state_names[state];
 }
 
+static const char *const reason_names[VRRP_REASON__COUNT] = {
+	[VRRP_REASON_NONE] = "none",
+	[VRRP_REASON_STARTUP] = "startup",
+	[VRRP_REASON_OWNER] = "address_owner",
+	[VRRP_REASON_MASTER_DOWN] = "master_down",
+	[VRRP_REASON_MASTER_RESIGNED] = "master_resigned",
+	[VRRP_REASON_PREEMPT] = "preempt",
+	[VRRP_REASON_HIGHER_PRIORITY] = "higher_priority",
+	[VRRP_REASON_HIGHER_ADDRESS] = "higher_address",
+	[VRRP_REASON_RESIGNED] = "resigned",
+	[VRRP_REASON_FAULT] = "fault",
+	[VRRP_REASON_FAULT_CLEARED] = "fault_cleared",
+	[VRRP_REASON_SHUTDOWN] = "shutdown",
+	[VRRP_REASON_DRAIN] = "drain",
+};
+
+const char *vrrp_reason_name(enum vrrp_reason reason)
+{
+	if ((unsigned)reason >= VRRP_REASON__COUNT)
+		return "?";
+	return reason_names[reason];
+}
+
+const char *vrrp_why_format(const struct vrrp_why *w, char *buf, size_t len)
+{
+	char a[IPADDR_STRLEN];
+
+	ipaddr_str(&w->adv_src, a);
+	switch (w->reason) {
+	case VRRP_REASON_MASTER_DOWN:
+		snprintf(buf, len, "no advert for %lld.%02lld s", (long long)(w->elapsed / USEC_PER_SEC),
+			 (long long)(w->elapsed % USEC_PER_SEC / USEC_PER_CSEC));
+		break;
+	case VRRP_REASON_MASTER_RESIGNED:
+		snprintf(buf, len, "master %s resigned (priority 0)", a);
+		break;
+	case VRRP_REASON_PREEMPT:
+		snprintf(buf, len, "preempting master %s at lower priority %u", a, w->adv_priority);
+		break;
+	case VRRP_REASON_HIGHER_PRIORITY:
+		snprintf(buf, len, "higher priority %u from %s", w->adv_priority, a);
+		break;
+	case VRRP_REASON_HIGHER_ADDRESS:
+		snprintf(buf, len, "equal priority %u from higher address %s", w->adv_priority, a);
+		break;
+	case VRRP_REASON_RESIGNED:
+		snprintf(buf, len, "resigned: priority %u -> %u", w->old_priority, w->new_priority);
+		break;
+	case VRRP_REASON_OWNER:
+		snprintf(buf, len, "address owner (priority 255)");
+		break;
+	case VRRP_REASON_FAULT_CLEARED:
+		snprintf(buf, len, "fault cleared");
+		break;
+	case VRRP_REASON_DRAIN:
+		snprintf(buf, len, "drained by the operator");
+		break;
+	default:
+		snprintf(buf, len, "%s", vrrp_reason_name(w->reason));
+		break;
+	}
+	return buf;
+}
+
+uint8_t vrrp_fsm_election_priority(const struct vrrp_fsm *fsm)
+{
+	return fsm->drained ? 1 : fsm->priority;
+}
+
+static bool preempting(const struct vrrp_fsm *fsm)
+{
+	return fsm->cfg.preempt && !fsm->drained;
+}
+
+/* Say why the next state change happens. */
+static void because(struct vrrp_fsm *fsm, enum vrrp_reason reason)
+{
+	memset(&fsm->why, 0, sizeof(fsm->why));
+	fsm->why.reason = reason;
+}
+
+static void because_advert(struct vrrp_fsm *fsm, enum vrrp_reason reason,
+			   const struct vrrp_fsm_event *ev)
+{
+	because(fsm, reason);
+	fsm->why.adv_priority = ev->adv_priority;
+	fsm->why.adv_src = ev->adv_src;
+}
+
 usec_t vrrp_fsm_skew_time(uint8_t priority, uint16_t master_adver_interval_cs)
 {
 	return (usec_t)(256 - priority) * master_adver_interval_cs * USEC_PER_CSEC / 256;
@@ -32,9 +122,11 @@ usec_t vrrp_fsm_master_down_interval(uint8_t priority, uint16_t master_adver_int
 /* v2 (RFC 3768): Skew_Time = (256 - Priority) / 256 seconds, whatever the interval. */
 static usec_t skew_time(const struct vrrp_fsm *fsm)
 {
+	uint8_t priority = vrrp_fsm_election_priority(fsm);
+
 	if (fsm->cfg.version == 2)
-		return (usec_t)(256 - fsm->priority) * USEC_PER_SEC / 256;
-	return vrrp_fsm_skew_time(fsm->priority, fsm->master_adver_interval_cs);
+		return (usec_t)(256 - priority) * USEC_PER_SEC / 256;
+	return vrrp_fsm_skew_time(priority, fsm->master_adver_interval_cs);
 }
 
 static usec_t master_down_interval(const struct vrrp_fsm *fsm)
@@ -108,7 +200,9 @@ static void change_state(struct vrrp_fsm *fsm, enum vrrp_state to, struct vrrp_a
 	if (a) {
 		a->from = fsm->state;
 		a->to = to;
+		a->why = fsm->why;
 	}
+	because(fsm, VRRP_REASON_NONE);
 	fsm->state = to;
 	fsm->transitions[to]++;
 }
@@ -117,7 +211,8 @@ static void change_state(struct vrrp_fsm *fsm, enum vrrp_state to, struct vrrp_a
 
 static void become_master(struct vrrp_fsm *fsm, usec_t now, struct vrrp_actions *out)
 {
-	push_advert(out, fsm->priority);
+	fsm->master = fsm->cfg.primary;
+	push_advert(out, vrrp_fsm_election_priority(fsm));
 	push(out, VRRP_ACT_ADD_VIPS);
 	push(out, VRRP_ACT_ANNOUNCE);
 	fsm->master_adver_interval_cs = fsm->cfg.adver_interval_cs;
@@ -131,6 +226,12 @@ static void become_backup(struct vrrp_fsm *fsm, usec_t now, struct vrrp_actions 
 {
 	fsm->adver_at = 0;
 	fsm->master_down_at = deadline(now, master_down_interval(fsm));
+	if (fsm->state != VRRP_STATE_BACKUP) {
+		fsm->heard_at = now;
+		fsm->heard_priority = 0;
+		if (fsm->state != VRRP_STATE_MASTER)
+			fsm->master.family = AF_UNSPEC;
+	}
 	change_state(fsm, VRRP_STATE_BACKUP, out);
 }
 
@@ -138,10 +239,12 @@ static void become_backup(struct vrrp_fsm *fsm, usec_t now, struct vrrp_actions 
 static void initialize(struct vrrp_fsm *fsm, usec_t now, struct vrrp_actions *out)
 {
 	fsm->master_adver_interval_cs = fsm->cfg.adver_interval_cs;
-	if (fsm->priority == 255)
+	if (vrrp_fsm_election_priority(fsm) == 255) {
+		because(fsm, VRRP_REASON_OWNER);
 		become_master(fsm, now, out);
-	else
+	} else {
 		become_backup(fsm, now, out);
+	}
 }
 
 /* Priority 0 so the backups take over after Skew_Time, then drop the VIPs. */
@@ -168,9 +271,11 @@ static void on_startup(struct vrrp_fsm *fsm, usec_t now, struct vrrp_actions *ou
 	fsm->started_at = now;
 	if (fsm->fault) {
 		stop_timers(fsm);
+		because(fsm, VRRP_REASON_FAULT);
 		change_state(fsm, VRRP_STATE_FAULT, out);
 		return;
 	}
+	because(fsm, VRRP_REASON_STARTUP);
 	initialize(fsm, now, out);
 }
 
@@ -178,6 +283,7 @@ static void on_shutdown(struct vrrp_fsm *fsm, struct vrrp_actions *out)
 {
 	leave_master(fsm, out);
 	stop_timers(fsm);
+	because(fsm, VRRP_REASON_SHUTDOWN);
 	change_state(fsm, VRRP_STATE_INIT, out);
 }
 
@@ -188,14 +294,18 @@ static void on_fault(struct vrrp_fsm *fsm, struct vrrp_actions *out)
 		return; /* Init: Startup will enter Fault while the flag holds */
 	leave_master(fsm, out);
 	stop_timers(fsm);
+	fsm->master.family = AF_UNSPEC;
+	because(fsm, VRRP_REASON_FAULT);
 	change_state(fsm, VRRP_STATE_FAULT, out);
 }
 
 static void on_fault_clear(struct vrrp_fsm *fsm, usec_t now, struct vrrp_actions *out)
 {
 	fsm->fault = false;
-	if (fsm->state == VRRP_STATE_FAULT)
+	if (fsm->state == VRRP_STATE_FAULT) {
+		because(fsm, VRRP_REASON_FAULT_CLEARED);
 		initialize(fsm, now, out);
+	}
 }
 
 static bool in_preempt_delay(const struct vrrp_fsm *fsm, usec_t now)
@@ -216,7 +326,7 @@ static void backup_advert(struct vrrp_fsm *fsm, const struct vrrp_fsm_event *ev)
 		fsm->master_down_at = deadline(ev->now, skew_time(fsm));
 		return;
 	}
-	if (ev->adv_priority >= fsm->priority || !fsm->cfg.preempt ||
+	if (ev->adv_priority >= vrrp_fsm_election_priority(fsm) || !preempting(fsm) ||
 	    in_preempt_delay(fsm, ev->now)) {
 		learn_interval(fsm, ev);
 		fsm->master_down_at = deadline(ev->now, master_down_interval(fsm));
@@ -227,8 +337,10 @@ static void backup_advert(struct vrrp_fsm *fsm, const struct vrrp_fsm_event *ev)
 /* The sender wins on higher priority, or equal priority and higher address. */
 static bool sender_wins(const struct vrrp_fsm *fsm, const struct vrrp_fsm_event *ev)
 {
-	if (ev->adv_priority != fsm->priority)
-		return ev->adv_priority > fsm->priority;
+	uint8_t ours = vrrp_fsm_election_priority(fsm);
+
+	if (ev->adv_priority != ours)
+		return ev->adv_priority > ours;
 	return ipaddr_cmp(&ev->adv_src, &fsm->cfg.primary) > 0;
 }
 
@@ -236,18 +348,24 @@ static void master_advert(struct vrrp_fsm *fsm, const struct vrrp_fsm_event *ev,
 			  struct vrrp_actions *out)
 {
 	if (ev->adv_priority == 0) {
-		push_advert(out, fsm->priority);
+		push_advert(out, vrrp_fsm_election_priority(fsm));
 		fsm->adver_at = deadline(ev->now, adver_interval(fsm));
 		return;
 	}
 	if (sender_wins(fsm, ev)) {
+		because_advert(fsm,
+			       ev->adv_priority == vrrp_fsm_election_priority(fsm)
+				       ? VRRP_REASON_HIGHER_ADDRESS
+				       : VRRP_REASON_HIGHER_PRIORITY,
+			       ev);
+		fsm->master = ev->adv_src;
 		push(out, VRRP_ACT_DEL_VIPS);
 		learn_interval(fsm, ev);
 		become_backup(fsm, ev->now, out);
 		return;
 	}
 	/* Split brain ended and we won: tell the loser, and re-claim the VIPs. */
-	push_advert(out, fsm->priority);
+	push_advert(out, vrrp_fsm_election_priority(fsm));
 	push(out, VRRP_ACT_ANNOUNCE);
 	fsm->adver_at = deadline(ev->now, adver_interval(fsm));
 }
@@ -257,8 +375,14 @@ static void on_advert(struct vrrp_fsm *fsm, const struct vrrp_fsm_event *ev,
 {
 	if (ipaddr_equal(&ev->adv_src, &fsm->cfg.primary))
 		return; /* our own advertisement */
-	if (fsm->state == VRRP_STATE_BACKUP)
+	if (fsm->state == VRRP_STATE_BACKUP) {
+		fsm->heard_at = ev->now;
+		fsm->heard_priority = ev->adv_priority;
+		fsm->why.adv_src = ev->adv_src;
+		if (ev->adv_priority > 0)
+			fsm->master = ev->adv_src;
 		backup_advert(fsm, ev);
+	}
 	else if (fsm->state == VRRP_STATE_MASTER)
 		master_advert(fsm, ev, out);
 }
@@ -269,15 +393,36 @@ static void master_timer(struct vrrp_fsm *fsm, usec_t now, struct vrrp_actions *
 {
 	usec_t next = fsm->adver_at + adver_interval(fsm);
 
-	push_advert(out, fsm->priority);
+	push_advert(out, vrrp_fsm_election_priority(fsm));
 	fsm->adver_at = next > now ? next : deadline(now, adver_interval(fsm));
+}
+
+/* Why a Backup's timer ran out: the master went quiet, resigned, or is
+ * lower than us and we preempt. */
+static void because_timeout(struct vrrp_fsm *fsm, usec_t now)
+{
+	struct ip_addr src = fsm->why.adv_src;
+	bool recent = now - fsm->heard_at < master_down_interval(fsm);
+
+	if (recent && fsm->heard_priority == 0 && src.family != AF_UNSPEC) {
+		because(fsm, VRRP_REASON_MASTER_RESIGNED);
+	} else if (recent && fsm->heard_priority > 0) {
+		because(fsm, VRRP_REASON_PREEMPT);
+		fsm->why.adv_priority = fsm->heard_priority;
+	} else {
+		because(fsm, VRRP_REASON_MASTER_DOWN);
+		fsm->why.elapsed = now - fsm->heard_at;
+	}
+	fsm->why.adv_src = src;
 }
 
 static void on_timer(struct vrrp_fsm *fsm, usec_t now, struct vrrp_actions *out)
 {
 	if (fsm->state == VRRP_STATE_BACKUP && fsm->master_down_at != 0 &&
-	    now >= fsm->master_down_at)
+	    now >= fsm->master_down_at) {
+		because_timeout(fsm, now);
 		become_master(fsm, now, out);
+	}
 	else if (fsm->state == VRRP_STATE_MASTER && fsm->adver_at != 0 && now >= fsm->adver_at)
 		master_timer(fsm, now, out);
 }
@@ -293,14 +438,54 @@ static void on_priority(struct vrrp_fsm *fsm, const struct vrrp_fsm_event *ev,
 	    ev->new_priority == old)
 		return;
 	fsm->priority = ev->new_priority;
-	if (fsm->state != VRRP_STATE_MASTER)
+	if (fsm->state != VRRP_STATE_MASTER || fsm->drained)
 		return;
 	if (ev->new_priority > old) {
 		push_advert(out, fsm->priority);
 		return;
 	}
 	leave_master(fsm, out);
+	because(fsm, VRRP_REASON_RESIGNED);
+	fsm->why.old_priority = old;
+	fsm->why.new_priority = ev->new_priority;
 	become_backup(fsm, ev->now, out);
+}
+
+/* Drain: a Master resigns at once; the router then elects with priority 1
+ * and never preempts, so it holds the VIPs only while nobody else will. */
+static void on_drain(struct vrrp_fsm *fsm, usec_t now, struct vrrp_actions *out)
+{
+	if (fsm->drained)
+		return;
+	fsm->drained = true;
+	if (fsm->state == VRRP_STATE_BACKUP)
+		fsm->master_down_at = deadline(now, master_down_interval(fsm)); /* last in line */
+	if (fsm->state != VRRP_STATE_MASTER)
+		return;
+	leave_master(fsm, out);
+	because(fsm, VRRP_REASON_DRAIN);
+	become_backup(fsm, now, out);
+}
+
+/* Resume: a Master says its real priority at once; a Backup preempts (if
+ * configured) through its timer as usual. */
+static void on_resume(struct vrrp_fsm *fsm, usec_t now, struct vrrp_actions *out)
+{
+	usec_t back;
+
+	if (!fsm->drained)
+		return;
+	fsm->drained = false;
+	if (fsm->state == VRRP_STATE_BACKUP) {
+		/* Back in line: the Master_Down_Timer of our own priority. */
+		back = deadline(fsm->heard_at, master_down_interval(fsm));
+		if (fsm->master_down_at == 0 || back < fsm->master_down_at)
+			fsm->master_down_at = back;
+	}
+	if (fsm->state != VRRP_STATE_MASTER)
+		return;
+	push_advert(out, fsm->priority);
+	fsm->adver_at = deadline(now, adver_interval(fsm));
 }
 
 void vrrp_fsm_handle(struct vrrp_fsm *fsm, const struct vrrp_fsm_event *ev,
@@ -328,6 +513,12 @@ void vrrp_fsm_handle(struct vrrp_fsm *fsm, const struct vrrp_fsm_event *ev,
 		break;
 	case VRRP_EV_PRIORITY:
 		on_priority(fsm, ev, out);
+		break;
+	case VRRP_EV_DRAIN:
+		on_drain(fsm, ev->now, out);
+		break;
+	case VRRP_EV_RESUME:
+		on_resume(fsm, ev->now, out);
 		break;
 	}
 }

@@ -6,6 +6,7 @@
 #define VIPD_VRRP_FSM_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "ipaddr.h"
@@ -31,6 +32,33 @@ struct vrrp_fsm_config {
 	struct ip_addr primary;   /* our primary address: the tie-break and own-packet test */
 };
 
+/* Why a state changed: carried by the STATE action, logged, shown in status
+ * and passed to notify hooks. */
+enum vrrp_reason {
+	VRRP_REASON_NONE = 0,
+	VRRP_REASON_STARTUP,         /* Initialize -> Backup at start */
+	VRRP_REASON_OWNER,           /* priority 255: the address owner */
+	VRRP_REASON_MASTER_DOWN,     /* no advert for .elapsed */
+	VRRP_REASON_MASTER_RESIGNED, /* priority 0 from .adv_src, then Skew_Time */
+	VRRP_REASON_PREEMPT,         /* the Master's .adv_priority is lower than ours */
+	VRRP_REASON_HIGHER_PRIORITY, /* .adv_priority from .adv_src beats ours */
+	VRRP_REASON_HIGHER_ADDRESS,  /* equal priority, .adv_src is higher */
+	VRRP_REASON_RESIGNED,        /* our priority fell: .old_priority -> .new_priority */
+	VRRP_REASON_FAULT,
+	VRRP_REASON_FAULT_CLEARED,
+	VRRP_REASON_SHUTDOWN,
+	VRRP_REASON_DRAIN,           /* the operator drained the node */
+	VRRP_REASON__COUNT
+};
+
+struct vrrp_why {
+	enum vrrp_reason reason;
+	uint8_t adv_priority;
+	struct ip_addr adv_src;
+	usec_t elapsed;              /* MASTER_DOWN: since the last advert (or since Backup) */
+	uint8_t old_priority, new_priority; /* RESIGNED */
+};
+
 struct vrrp_fsm {
 	struct vrrp_fsm_config cfg;
 	enum vrrp_state state;
@@ -40,6 +68,11 @@ struct vrrp_fsm {
 	usec_t master_down_at;       /* Master_Down_Timer deadline, 0 = not running */
 	usec_t adver_at;             /* Adver_Timer deadline, 0 = not running */
 	bool fault;                  /* a fault holds the router in Fault */
+	bool drained;                /* out of the election while another master is up */
+	usec_t heard_at;             /* last accepted advert (or entry into Backup) */
+	uint8_t heard_priority;      /* its priority */
+	struct ip_addr master;       /* the current master as last heard (us when Master) */
+	struct vrrp_why why;         /* for the next state change */
 	unsigned transitions[VRRP_STATE__COUNT]; /* entries into each state */
 };
 
@@ -51,6 +84,8 @@ enum vrrp_event_type {
 	VRRP_EV_FAULT,       /* a tracked interface went down / weight-0 check failed */
 	VRRP_EV_FAULT_CLEAR, /* every fault has cleared */
 	VRRP_EV_PRIORITY,    /* the effective priority changed (health checks) */
+	VRRP_EV_DRAIN,       /* the operator: give the VIPs away, stay out while a master is up */
+	VRRP_EV_RESUME,      /* end a drain */
 };
 
 struct vrrp_fsm_event {
@@ -76,6 +111,7 @@ struct vrrp_action {
 	enum vrrp_action_type type;
 	uint8_t priority;            /* SEND_ADVERT */
 	enum vrrp_state from, to;    /* STATE */
+	struct vrrp_why why;         /* STATE */
 };
 
 #define VRRP_MAX_ACTIONS 8
@@ -84,6 +120,16 @@ struct vrrp_actions {
 	unsigned count;
 	struct vrrp_action list[VRRP_MAX_ACTIONS];
 };
+
+/* "no advert", "higher priority", ...: a short name for metrics and JSON. */
+const char *vrrp_reason_name(enum vrrp_reason reason);
+
+/* The reason as one human line, e.g. "higher priority 120 from 192.0.2.12"
+ * or "no advert for 3.61 s"; returns buf. */
+const char *vrrp_why_format(const struct vrrp_why *why, char *buf, size_t len);
+
+/* The priority we advertise and elect with: 1 while drained. */
+uint8_t vrrp_fsm_election_priority(const struct vrrp_fsm *fsm);
 
 /* Set up a router in Initialize with its settings and base priority. */
 void vrrp_fsm_init(struct vrrp_fsm *fsm, const struct vrrp_fsm_config *cfg, uint8_t priority);

@@ -29,6 +29,8 @@ struct vrrp_instance {
 	struct tracked_link *tracked;
 	size_t n_tracked;
 	bool external_fault;
+	char health_note[96]; /* which checks are down, from health */
+	bool drained;
 	bool started;
 	struct vrrp_router routers[INSTANCE_MAX_ROUTERS];
 	size_t n_routers;
@@ -174,7 +176,7 @@ static const char *instance_fault_reason(const struct vrrp_instance *in,
 		if (!instance_link_up(in, &in->tracked[i]))
 			return "tracked interface down";
 	if (in->external_fault)
-		return "a weight-0 check failed";
+		return in->health_note[0] ? in->health_note : "a weight-0 check failed";
 	if (!r->have_primary)
 		return "no source address";
 	return NULL;
@@ -193,7 +195,7 @@ static void instance_update_faults(struct vrrp_instance *in)
 		if (reason && !r->fault_wanted)
 			log_warn("%s/%s: fault: %s", in->cfg->name, vrrp_router_family_name(r),
 				 reason);
-		vrrp_router_set_fault(r, reason != NULL);
+		vrrp_router_set_fault(r, reason != NULL, reason);
 	}
 }
 
@@ -209,7 +211,7 @@ void vrrp_instance_start(struct vrrp_instance *in)
 		if (reason)
 			log_warn("%s/%s: starting in Fault: %s", in->cfg->name,
 				 vrrp_router_family_name(r), reason);
-		vrrp_router_start(r, reason != NULL);
+		vrrp_router_start(r, reason);
 	}
 	instance_update_faults(in);
 }
@@ -239,14 +241,29 @@ void vrrp_instance_free(struct vrrp_instance *in)
 }
 
 void vrrp_instance_set_health(struct vrrp_instance *in, uint8_t effective_priority,
-			      bool external_fault)
+			      bool external_fault, const char *note)
 {
 	size_t i;
 
 	in->external_fault = external_fault;
+	snprintf(in->health_note, sizeof(in->health_note), "%s", note ? note : "");
 	for (i = 0; i < in->n_routers; i++)
-		vrrp_router_set_priority(&in->routers[i], effective_priority);
+		vrrp_router_set_priority(&in->routers[i], effective_priority, in->health_note);
 	instance_update_faults(in);
+}
+
+void vrrp_instance_set_drain(struct vrrp_instance *in, bool drained)
+{
+	size_t i;
+
+	in->drained = drained;
+	for (i = 0; i < in->n_routers; i++)
+		vrrp_router_set_drain(&in->routers[i], drained);
+}
+
+bool vrrp_instance_drained(const struct vrrp_instance *in)
+{
+	return in->drained;
 }
 
 const struct instance_config *vrrp_instance_config(const struct vrrp_instance *in)

@@ -29,9 +29,15 @@ void vrrp_instance_stop(struct vrrp_instance *in);
 void vrrp_instance_free(struct vrrp_instance *in);
 
 /* A tracked condition outside VRRP changed: effective priority and whether a
- * weight-0 check or other external fault holds the instance in Fault. */
+ * weight-0 check or other external fault holds the instance in Fault; note
+ * says which checks are down ("check apiserver down"), or is NULL. */
 void vrrp_instance_set_health(struct vrrp_instance *in, uint8_t effective_priority,
-			      bool external_fault);
+			      bool external_fault, const char *note);
+
+/* Planned handover: drained, the instance's routers give their VIPs away and
+ * stay out of the election while another master is up; resume ends it. */
+void vrrp_instance_set_drain(struct vrrp_instance *in, bool drained);
+bool vrrp_instance_drained(const struct vrrp_instance *in);
 
 /* Called on every state change of one of the instance's routers. */
 typedef void (*vrrp_instance_state_cb)(void *arg, struct vrrp_instance *in, const char *family,

@@ -160,6 +160,31 @@ static void router_start_announce(struct vrrp_router *r)
 
 /* ---- the state machine's actions ----------------------------------------- */
 
+/* The reason of a state change as one line, with what only the instance
+ * knows (which check, which fault). */
+static void router_reason_text(const struct vrrp_router *r, const struct vrrp_why *why,
+			       char *buf, size_t len)
+{
+	if (why->reason == VRRP_REASON_RESIGNED && r->health_note[0])
+		snprintf(buf, len, "resigned: %s, priority %u -> %u", r->health_note,
+			 why->old_priority, why->new_priority);
+	else if (why->reason == VRRP_REASON_FAULT && r->fault_note)
+		snprintf(buf, len, "fault: %s", r->fault_note);
+	else
+		vrrp_why_format(why, buf, len);
+}
+
+static void router_note_change(struct vrrp_router *r, const struct vrrp_action *a)
+{
+	struct timespec ts;
+
+	r->last_change = *a;
+	r->last_change_at = time_now();
+	clock_gettime(CLOCK_REALTIME, &ts);
+	r->last_change_unix = ts.tv_sec;
+	router_reason_text(r, &a->why, r->last_reason, sizeof(r->last_reason));
+}
+
 static void router_do_action(struct vrrp_router *r, const struct vrrp_action *a)
 {
 	switch (a->type) {
@@ -177,9 +202,9 @@ static void router_do_action(struct vrrp_router *r, const struct vrrp_action *a)
 		router_start_announce(r);
 		break;
 	case VRRP_ACT_STATE:
-		log_notice("%s/%s: %s -> %s (priority %u)", r->cfg->name,
-			   vrrp_router_family_name(r), vrrp_state_name(a->from),
-			   vrrp_state_name(a->to), r->fsm.priority);
+		router_note_change(r, a);
+		log_notice("%s/%s: %s -> %s (%s)", r->cfg->name, vrrp_router_family_name(r),
+			   vrrp_state_name(a->from), vrrp_state_name(a->to), r->last_reason);
 		r->owner->on_state(r->owner_arg, r, a->from, a->to);
 		break;
 	}
@@ -505,12 +530,13 @@ static void router_del_stale_vips(struct vrrp_router *r)
 			log_err("%s/%s: %s", r->cfg->name, vrrp_router_family_name(r), err);
 }
 
-void vrrp_router_start(struct vrrp_router *r, bool fault)
+void vrrp_router_start(struct vrrp_router *r, const char *fault)
 {
 	router_del_stale_vips(r);
 	/* A fault known at start holds the router in Fault from the first moment:
 	 * an owner (255) must not grab the VIPs for an instant on its way there. */
-	r->fault_wanted = fault;
+	r->fault_wanted = fault != NULL;
+	r->fault_note = fault;
 	if (fault)
 		router_feed(r, VRRP_EV_FAULT);
 	router_feed(r, VRRP_EV_STARTUP);
@@ -539,18 +565,31 @@ void vrrp_router_release(struct vrrp_router *r)
 	r->n_claimed = 0;
 }
 
-void vrrp_router_set_fault(struct vrrp_router *r, bool fault)
+void vrrp_router_set_fault(struct vrrp_router *r, bool fault, const char *note)
 {
 	if (fault == r->fault_wanted)
 		return;
 	r->fault_wanted = fault;
+	if (fault)
+		r->fault_note = note;
 	router_feed(r, fault ? VRRP_EV_FAULT : VRRP_EV_FAULT_CLEAR);
 }
 
-void vrrp_router_set_priority(struct vrrp_router *r, uint8_t priority)
+void vrrp_router_set_drain(struct vrrp_router *r, bool drained)
+{
+	if (drained == r->fsm.drained)
+		return;
+	log_notice("%s/%s: %s", r->cfg->name, vrrp_router_family_name(r),
+		   drained ? "drained: out of the election while another master is up"
+			   : "resumed");
+	router_feed(r, drained ? VRRP_EV_DRAIN : VRRP_EV_RESUME);
+}
+
+void vrrp_router_set_priority(struct vrrp_router *r, uint8_t priority, const char *note)
 {
 	struct vrrp_fsm_event ev;
 
+	snprintf(r->health_note, sizeof(r->health_note), "%s", note ? note : "");
 	if (priority == r->fsm.priority)
 		return;
 	memset(&ev, 0, sizeof(ev));

@@ -55,6 +55,12 @@ struct vrrp_router {
 	bool fault_wanted; /* the fault the instance last asked for */
 	size_t n_claimed;  /* VIPs claimed in the interface table */
 	struct iface_watch source_watch;
+	char health_note[96];  /* why the priority is what it is ("check X down") */
+	const char *fault_note; /* why the instance holds us in Fault */
+	struct vrrp_action last_change; /* the last STATE action, why included */
+	char last_reason[160];  /* it, as one line */
+	usec_t last_change_at;  /* monotonic; 0: never changed */
+	int64_t last_change_unix;
 	uint64_t rx_accepted;
 	uint64_t tx_adverts;
 	uint64_t tx_errors;
@@ -71,8 +77,9 @@ int vrrp_router_init(struct vrrp_router *r, const struct vrrp_router_env *env,
 		     const struct instance_config *cfg, int ifindex, sa_family_t family,
 		     char *err, size_t errlen);
 
-/* Remove stale VIPs, then feed the Startup event (and Fault if held). */
-void vrrp_router_start(struct vrrp_router *r, bool fault);
+/* Remove stale VIPs, then feed the Startup event (and Fault first when
+ * fault, its reason, is not NULL). */
+void vrrp_router_start(struct vrrp_router *r, const char *fault);
 
 /* Feed the Shutdown event: a Master sends priority 0 and drops its VIPs. */
 void vrrp_router_stop(struct vrrp_router *r);
@@ -80,11 +87,16 @@ void vrrp_router_stop(struct vrrp_router *r);
 /* Unregister from the socket and the interface table, cancel timers. */
 void vrrp_router_release(struct vrrp_router *r);
 
-/* Enter or leave Fault. */
-void vrrp_router_set_fault(struct vrrp_router *r, bool fault);
+/* Enter or leave Fault; note says why (a string that lives as long as the
+ * instance, e.g. "interface down"). */
+void vrrp_router_set_fault(struct vrrp_router *r, bool fault, const char *note);
 
-/* The effective priority changed. */
-void vrrp_router_set_priority(struct vrrp_router *r, uint8_t priority);
+/* The effective priority changed; note says why ("check apiserver down"),
+ * for the log line of a resulting transition. */
+void vrrp_router_set_priority(struct vrrp_router *r, uint8_t priority, const char *note);
+
+/* Drain (out of the election while another master is up) or resume. */
+void vrrp_router_set_drain(struct vrrp_router *r, bool drained);
 
 /* "IPv4" or "IPv6". */
 const char *vrrp_router_family_name(const struct vrrp_router *r);

@@ -36,7 +36,7 @@ t0=$(apiserver_kill m1)
 expect_holder 10 "$VIP4" m3 "$t0" "apiserver killed on m1 (exec check)"
 grep -q "check 'check_apiserver' is now down: exit status" "$LAB_DIR/m1.log" ||
     fail "m1 did not log the script's failure with its exit status"
-grep -q "VI_1/IPv4: Master -> Backup (priority 99)" "$LAB_DIR/m1.log" ||
+grep -q "VI_1/IPv4: Master -> Backup (resigned: check check_apiserver down, priority 101 -> 99)" "$LAB_DIR/m1.log" ||
     fail "m1 did not resign at priority 99"
 wait_for 5 https_client_gets "$VIP4" m3 || fail "the client does not reach m3's apiserver"
 echo PASS

@@ -896,6 +896,204 @@ static void three_routers_converge_and_fail_over(void **state)
 	assert_int_equal(s.r[2].transitions[VRRP_STATE_MASTER], 0);
 }
 
+/* --- Drain (planned handover) and transition reasons --------------------- */
+
+static const struct vrrp_action *find_state_action(void)
+{
+	unsigned i;
+
+	for (i = 0; i < acts.count; i++)
+		if (acts.list[i].type == VRRP_ACT_STATE)
+			return &acts.list[i];
+	return NULL;
+}
+
+static void drain_master_resigns_with_priority_zero(void **state)
+{
+	struct vrrp_fsm f;
+	usec_t at;
+	const struct vrrp_action *st;
+
+	(void)state;
+	start_master(&f, &at);
+	feed(&f, VRRP_EV_DRAIN, at + SEC / 2);
+	assert_int_equal(acts.count, 3);
+	expect_advert(0, 0);
+	expect_type(1, VRRP_ACT_DEL_VIPS);
+	expect_state(2, VRRP_STATE_MASTER, VRRP_STATE_BACKUP);
+	st = find_state_action();
+	assert_int_equal(st->why.reason, VRRP_REASON_DRAIN);
+	assert_true(f.drained);
+	assert_int_equal(vrrp_fsm_election_priority(&f), 1);
+}
+
+static void drained_backup_never_preempts_a_lower_master(void **state)
+{
+	struct vrrp_fsm f;
+	usec_t t = T0;
+	int i;
+
+	(void)state;
+	start(&f, 200);
+	feed(&f, VRRP_EV_DRAIN, T0);
+	assert_int_equal(acts.count, 0);
+	for (i = 0; i < 20; i++) {
+		t += SEC;
+		advert(&f, t, 50, 100, "192.0.2.9");
+		feed(&f, VRRP_EV_TIMER, t);
+		assert_int_equal(f.state, VRRP_STATE_BACKUP);
+	}
+}
+
+static void drained_backup_takes_over_when_no_master_advertises(void **state)
+{
+	struct vrrp_fsm f;
+	const struct vrrp_action *st;
+
+	(void)state;
+	start(&f, 200);
+	feed(&f, VRRP_EV_DRAIN, T0);
+	/* Master_Down_Interval with the election priority 1: 3 s + 255/256 s. */
+	feed(&f, VRRP_EV_TIMER, T0 + 3 * SEC + SEC * 255 / 256 - 1);
+	assert_int_equal(f.state, VRRP_STATE_BACKUP);
+	feed(&f, VRRP_EV_TIMER, T0 + 3 * SEC + SEC * 255 / 256 + 1);
+	expect_enter_master(1, VRRP_STATE_BACKUP);
+	st = find_state_action();
+	assert_int_equal(st->why.reason, VRRP_REASON_MASTER_DOWN);
+}
+
+static void drained_master_yields_to_any_other_master(void **state)
+{
+	struct vrrp_fsm f;
+	usec_t t = T0 + 4 * SEC;
+
+	(void)state;
+	start(&f, 200);
+	feed(&f, VRRP_EV_DRAIN, T0);
+	feed(&f, VRRP_EV_TIMER, t);
+	assert_int_equal(f.state, VRRP_STATE_MASTER);
+	feed(&f, VRRP_EV_TIMER, t + SEC);
+	expect_advert(0, 1); /* it advertises priority 1 while drained */
+	advert(&f, t + SEC + 1, 20, 100, "192.0.2.9");
+	assert_int_equal(f.state, VRRP_STATE_BACKUP);
+	expect_type(0, VRRP_ACT_DEL_VIPS);
+}
+
+static void resume_master_advertises_real_priority(void **state)
+{
+	struct vrrp_fsm f;
+	usec_t t = T0 + 4 * SEC;
+
+	(void)state;
+	start(&f, 200);
+	feed(&f, VRRP_EV_DRAIN, T0);
+	feed(&f, VRRP_EV_TIMER, t);
+	feed(&f, VRRP_EV_RESUME, t + 10);
+	assert_int_equal(acts.count, 1);
+	expect_advert(0, 200);
+	assert_false(f.drained);
+}
+
+static void resume_backup_preempts_the_lower_master(void **state)
+{
+	struct vrrp_fsm f;
+	usec_t t = T0;
+	const struct vrrp_action *st;
+
+	(void)state;
+	start(&f, 200);
+	feed(&f, VRRP_EV_DRAIN, T0);
+	advert(&f, t + SEC, 100, 100, "192.0.2.9");
+	feed(&f, VRRP_EV_RESUME, t + SEC + 1);
+	advert(&f, t + 2 * SEC, 100, 100, "192.0.2.9"); /* ignored: lower, we preempt */
+	feed(&f, VRRP_EV_TIMER, t + SEC + vrrp_fsm_master_down_interval(200, 100));
+	expect_enter_master(200, VRRP_STATE_BACKUP);
+	st = find_state_action();
+	assert_int_equal(st->why.reason, VRRP_REASON_PREEMPT);
+	assert_int_equal(st->why.adv_priority, 100);
+}
+
+static void reason_no_advert_gives_the_silence(void **state)
+{
+	struct vrrp_fsm f;
+	const struct vrrp_action *st;
+	char buf[128];
+
+	(void)state;
+	start(&f, 100);
+	advert(&f, T0 + SEC, 150, 100, "192.0.2.9");
+	feed(&f, VRRP_EV_TIMER, T0 + SEC + MDI100);
+	st = find_state_action();
+	assert_int_equal(st->why.reason, VRRP_REASON_MASTER_DOWN);
+	assert_int_equal(st->why.elapsed, MDI100);
+	assert_string_equal(vrrp_why_format(&st->why, buf, sizeof(buf)), "no advert for 3.60 s");
+}
+
+static void reason_master_resigned_names_it(void **state)
+{
+	struct vrrp_fsm f;
+	const struct vrrp_action *st;
+	char buf[128];
+
+	(void)state;
+	start(&f, 100);
+	advert(&f, T0 + SEC, 150, 100, "192.0.2.9");
+	advert(&f, T0 + 2 * SEC, 0, 100, "192.0.2.9");
+	feed(&f, VRRP_EV_TIMER, T0 + 2 * SEC + SKEW100);
+	st = find_state_action();
+	assert_int_equal(st->why.reason, VRRP_REASON_MASTER_RESIGNED);
+	assert_string_equal(vrrp_why_format(&st->why, buf, sizeof(buf)),
+			    "master 192.0.2.9 resigned (priority 0)");
+}
+
+static void reason_higher_priority_names_sender(void **state)
+{
+	struct vrrp_fsm f;
+	usec_t at;
+	const struct vrrp_action *st;
+	char buf[128];
+
+	(void)state;
+	start_master(&f, &at);
+	advert(&f, at + 10, 120, 100, "192.0.2.12");
+	st = find_state_action();
+	assert_non_null(st);
+	assert_int_equal(st->why.reason, VRRP_REASON_HIGHER_PRIORITY);
+	assert_string_equal(vrrp_why_format(&st->why, buf, sizeof(buf)),
+			    "higher priority 120 from 192.0.2.12");
+	assert_true(ipaddr_equal(&f.master, &st->why.adv_src));
+}
+
+static void reason_resigned_gives_both_priorities(void **state)
+{
+	struct vrrp_fsm f;
+	usec_t at;
+	const struct vrrp_action *st;
+	char buf[128];
+
+	(void)state;
+	start_master(&f, &at);
+	set_priority(&f, at + 10, 51);
+	st = find_state_action();
+	assert_int_equal(st->why.reason, VRRP_REASON_RESIGNED);
+	assert_string_equal(vrrp_why_format(&st->why, buf, sizeof(buf)),
+			    "resigned: priority 100 -> 51");
+}
+
+static void master_address_is_learned_and_ours_when_master(void **state)
+{
+	struct vrrp_fsm f;
+	char buf[IPADDR_STRLEN];
+
+	(void)state;
+	start(&f, 100);
+	assert_int_equal(f.master.family, AF_UNSPEC);
+	advert(&f, T0 + SEC, 150, 100, "192.0.2.9");
+	assert_string_equal(ipaddr_str(&f.master, buf), "192.0.2.9");
+	feed(&f, VRRP_EV_TIMER, T0 + SEC + MDI100);
+	assert_string_equal(ipaddr_str(&f.master, buf), "192.0.2.1");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -942,6 +1140,17 @@ int main(void)
 		cmocka_unit_test(transitions_counted),
 		cmocka_unit_test(state_names),
 		cmocka_unit_test(three_routers_converge_and_fail_over),
+		cmocka_unit_test(drain_master_resigns_with_priority_zero),
+		cmocka_unit_test(drained_backup_never_preempts_a_lower_master),
+		cmocka_unit_test(drained_backup_takes_over_when_no_master_advertises),
+		cmocka_unit_test(drained_master_yields_to_any_other_master),
+		cmocka_unit_test(resume_master_advertises_real_priority),
+		cmocka_unit_test(resume_backup_preempts_the_lower_master),
+		cmocka_unit_test(reason_no_advert_gives_the_silence),
+		cmocka_unit_test(reason_master_resigned_names_it),
+		cmocka_unit_test(reason_higher_priority_names_sender),
+		cmocka_unit_test(reason_resigned_gives_both_priorities),
+		cmocka_unit_test(master_address_is_learned_and_ours_when_master),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
