@@ -22,7 +22,7 @@ struct check_sub {
 struct check {
 	struct loop *loop;
 	const struct check_config *cfg;
-	struct net_probe *net;	 /* tcp, https */
+	struct check_net *net;	 /* tcp, https */
 	struct check_exec *exec; /* exec */
 	struct check_counter counter;
 	struct loop_timer timer;
@@ -76,12 +76,12 @@ static void probe_run(struct check *c)
 	if (c->exec)
 		check_exec_run(c->exec, c->cfg->timeout);
 	else
-		net_probe_run(c->net, c->cfg->timeout);
+		check_net_run(c->net, c->cfg->timeout);
 }
 
 static bool probe_busy(const struct check *c)
 {
-	return c->exec ? check_exec_busy(c->exec) : net_probe_busy(c->net);
+	return c->exec ? check_exec_busy(c->exec) : check_net_busy(c->net);
 }
 
 static void probe_free(struct check *c)
@@ -89,7 +89,7 @@ static void probe_free(struct check *c)
 	if (c->exec)
 		check_exec_free(c->exec);
 	if (c->net)
-		net_probe_free(c->net);
+		check_net_free(c->net);
 	c->exec = NULL;
 	c->net = NULL;
 }
@@ -207,7 +207,7 @@ static int check_probe_new(struct check *c, const char *script_user, char *err, 
 	case CHECK_TCP:
 	case CHECK_HTTPS:
 		c->net =
-		    net_probe_new(c->loop, c->cfg, check_on_done, check_on_lost, c, err, errlen);
+		    check_net_new(c->loop, c->cfg, check_on_done, check_on_lost, c, err, errlen);
 		return c->net ? 0 : -1;
 	}
 	snprintf(err, errlen, "check '%s': unknown type", c->cfg->name);

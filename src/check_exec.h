@@ -9,6 +9,7 @@
 
 #include "config.h"
 #include "loop.h"
+#include "spawn.h"
 
 struct check_exec;
 
@@ -17,7 +18,15 @@ struct check_exec;
  * check_exec_run, never from inside it. */
 typedef void (*check_exec_done_cb)(void *arg, bool ok, const char *reason);
 
-/* Set up the probe: resolve script_user, apply the root-script safety rule.
+/* Whether the command of an exec check may run as u: when it starts with an
+ * absolute path, that program exists, is a regular file and u may run it
+ * (search the directories above it, execute it); and for scripts run as
+ * root, spawn_check_command's rule. 0, or -1 with the reason in err ("'/x'
+ * does not exist"). check_exec_new applies it, and so does vipd -t. */
+int check_exec_check_command(const struct spawn_user *u, const char *cmdline, char *err,
+			     size_t errlen);
+
+/* Set up the probe: resolve script_user, check the command as above.
  * NULL with a message in err ("script_user 'vipd' does not exist", ...). */
 struct check_exec *check_exec_new(struct loop *loop, const struct check_config *cfg,
 				  const char *script_user, check_exec_done_cb done, void *arg,

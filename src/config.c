@@ -72,9 +72,12 @@ static bool is_int(const config_setting_t *s)
 int cfg_get_secs(struct loader *ld, const config_setting_t *s, bool positive, usec_t *val)
 {
 	const char *key = config_setting_name(s);
+	const struct cfg_wide *w = is_int(s) ? cfg_wide_take(ld, s) : NULL;
 	double sec;
 
-	if (is_int(s))
+	if (w)
+		sec = w->text[0] == '-' ? -1.0 : DURATION_MAX_SEC + 1.0;
+	else if (is_int(s))
 		sec = (double)config_setting_get_int64(s);
 	else if (config_setting_type(s) == CONFIG_TYPE_FLOAT)
 		sec = config_setting_get_float(s);
@@ -140,6 +143,50 @@ int cfg_get_choice(struct loader *ld, const config_setting_t *s, const char *con
 	return cfg_fail(ld, s, "%s '%s' must be one of: %s", key, text, list);
 }
 
+static bool same_file(const char *a, const char *b)
+{
+	return a && b ? strcmp(a, b) == 0 : a == b;
+}
+
+const struct cfg_wide *cfg_wide_take(struct loader *ld, const config_setting_t *s)
+{
+	const char *name = config_setting_name(s);
+	size_t i;
+
+	if (config_setting_type(s) != CONFIG_TYPE_INT)
+		return NULL;
+	for (i = 0; i < ld->wide.n; i++) {
+		struct cfg_wide *w = &ld->wide.v[i];
+
+		if (w->used || w->line != (int)config_setting_source_line(s) ||
+		    w->stored != config_setting_get_int64(s) ||
+		    !same_file(w->file, config_setting_source_file(s)) ||
+		    strcmp(w->key, name ? name : "") != 0)
+			continue;
+		w->used = true;
+		return w;
+	}
+	return NULL;
+}
+
+/* A wrapped literal no integer key took (a safety net: other rules refuse
+ * integers where they do not belong first). */
+static int wide_left_over(struct loader *ld)
+{
+	size_t i;
+
+	for (i = 0; i < ld->wide.n; i++) {
+		const struct cfg_wide *w = &ld->wide.v[i];
+
+		if (!w->used) {
+			snprintf(ld->err, ld->errlen, "%s:%d: integer %s does not fit in 32 bits",
+				 w->file ? w->file : ld->file, w->line, w->text);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 /* ---- storing table fields ---- */
 
 static void store_int(void *obj, const struct key *k, long long v)
@@ -160,10 +207,15 @@ static void store_int(void *obj, const struct key *k, long long v)
 
 static int parse_int(struct loader *ld, const config_setting_t *s, const struct key *k, void *obj)
 {
+	const struct cfg_wide *w;
 	long long v;
 
 	if (!is_int(s))
 		return cfg_fail(ld, s, "'%s' must be an integer", k->name);
+	w = cfg_wide_take(ld, s);
+	if (w) /* every range of ours fits in 32 bits */
+		return cfg_fail(ld, s, "%s %s out of range %lld..%lld", k->name, w->text, k->min,
+				k->max);
 	v = config_setting_get_int64(s);
 	if (v < k->min || v > k->max)
 		return cfg_fail(ld, s, "%s %lld out of range %lld..%lld", k->name, v, k->min,
@@ -452,10 +504,22 @@ static int parse_root(struct loader *ld, const config_setting_t *root)
 
 /* ---- loading ---- */
 
+/* The config from libconfig's tree, wrapped integers found in text. */
+static int load_tree(struct loader *ld, const char *text, const config_t *lc)
+{
+	ld->cfg = calloc(1, sizeof(*ld->cfg));
+	if (!ld->cfg || !(ld->cfg->file = strdup(ld->file)) || cfg_scan_wide(text, &ld->wide) < 0)
+		return cfg_fail(ld, NULL, "out of memory");
+	if (parse_root(ld, config_root_setting(lc)) < 0)
+		return -1;
+	return wide_left_over(ld);
+}
+
 struct config *config_load_string(const char *text, const char *name, char *err, size_t errlen)
 {
 	char none[1];
-	struct loader ld = { name, err && errlen ? err : none, err && errlen ? errlen : 1, NULL };
+	struct loader ld = { name, err && errlen ? err : none, err && errlen ? errlen : 1, NULL,
+			     { NULL, 0, 0 } };
 	config_t lc;
 
 	ld.err[0] = '\0';
@@ -467,24 +531,26 @@ struct config *config_load_string(const char *text, const char *name, char *err,
 		config_destroy(&lc);
 		return NULL;
 	}
-	ld.cfg = calloc(1, sizeof(*ld.cfg));
-	if (!ld.cfg || !(ld.cfg->file = strdup(name)))
-		cfg_fail(&ld, NULL, "out of memory");
-	if (!ld.cfg || !ld.cfg->file || parse_root(&ld, config_root_setting(&lc)) < 0) {
+	if (load_tree(&ld, text, &lc) < 0) {
 		config_free(ld.cfg);
 		ld.cfg = NULL;
 	}
+	cfg_wide_free(&ld.wide);
 	config_destroy(&lc);
 	return ld.cfg;
 }
 
-/* The whole file in a NUL-terminated heap buffer, or NULL with err set. */
-static char *read_file(const char *path, char *err, size_t errlen)
+char *cfg_read_file(const char *path, char *err, size_t errlen)
 {
+	char none[1];
 	FILE *f = fopen(path, "r");
 	char *buf;
 	size_t len = 0;
 
+	if (!err || errlen == 0) {
+		err = none;
+		errlen = sizeof(none);
+	}
 	if (!f) {
 		snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
 		return NULL;
@@ -518,43 +584,12 @@ struct config *config_load(const char *path, char *err, size_t errlen)
 		err = none;
 		errlen = sizeof(none);
 	}
-	text = read_file(path, err, errlen);
+	text = cfg_read_file(path, err, errlen);
 	if (!text)
 		return NULL;
 	cfg = config_load_string(text, path, err, errlen);
 	free(text);
 	return cfg;
-}
-
-static int no_interface(const struct config *cfg, int line, const char *name, char *err,
-			size_t errlen)
-{
-	if (if_nametoindex(name) != 0)
-		return 0;
-	snprintf(err, errlen, "%s:%d: interface '%s' does not exist", cfg->file, line, name);
-	return -1;
-}
-
-int config_check_system(const struct config *cfg, char *err, size_t errlen)
-{
-	size_t i, j;
-
-	for (i = 0; i < cfg->n_instances; i++) {
-		const struct instance_config *in = &cfg->instances[i];
-
-		if (no_interface(cfg, in->interface_line, in->interface, err, errlen) < 0)
-			return -1;
-		if (in->auth_type == VRRP_AUTH_AH) {
-			snprintf(err, errlen, "%s:%d: auth type \"ah\" is not supported by this vipd yet",
-				 cfg->file, in->line);
-			return -1;
-		}
-		for (j = 0; j < in->n_track_interfaces; j++)
-			if (no_interface(cfg, in->track_interfaces_line, in->track_interfaces[j],
-					 err, errlen) < 0)
-				return -1;
-	}
-	return 0;
 }
 
 const struct check_config *config_find_check(const struct config *cfg, const char *name)

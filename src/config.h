@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "check_target.h"
 #include "ipaddr.h"
 #include "timeutil.h"
 #include "vrrp_packet.h"
@@ -26,6 +27,7 @@ struct check_config {
 	char name[CONFIG_NAME_MAX];
 	enum check_type type;
 	char *target;          /* exec: command line; https: URL; tcp: "HOST:PORT" */
+	struct check_target net; /* tcp, https: the target parsed (check_target.h) */
 	usec_t interval;
 	usec_t timeout;
 	unsigned rise;
@@ -38,6 +40,10 @@ struct check_config {
 	char *client_cert;     /* https: optional client certificate (PEM) */
 	char *client_key;      /* https: its key (PEM) */
 	int line;              /* where it was defined */
+	int target_line;       /* where these keys were set (the group's line if not) */
+	int ca_file_line;
+	int client_cert_line;
+	int client_key_line;
 };
 
 struct instance_config {
@@ -65,6 +71,7 @@ struct instance_config {
 	char **track_interfaces;
 	size_t n_track_interfaces;
 	char *notify;            /* script, or NULL */
+	int notify_line;         /* where "notify" was set (the group's line if not) */
 	int line;
 	int interface_line;        /* where "interface" was set */
 	int track_interfaces_line; /* where "track_interfaces" was set (0 if absent) */
@@ -74,6 +81,7 @@ struct config {
 	char *file;
 	char router_id[CONFIG_NAME_MAX];
 	char script_user[CONFIG_NAME_MAX]; /* default "vipd" */
+	int script_user_line;              /* where it was set; 0 when defaulted */
 	struct check_config *checks;
 	size_t n_checks;
 	struct instance_config *instances;
@@ -87,10 +95,15 @@ struct config *config_load(const char *path, char *err, size_t errlen);
 /* Same, from text in memory; name stands for the file in messages. */
 struct config *config_load_string(const char *text, const char *name, char *err, size_t errlen);
 
-/* Checks that need the running system and this build: every interface named
- * exists, and no instance asks for what is not built yet (AH authentication).
+/* What start-up would refuse beyond the file's own rules, found by the same
+ * code start-up runs. Always: no instance asks for what this build lacks (AH
+ * authentication). Unless offline, also the system: every interface named
+ * exists; when scripts are configured (exec checks, notify) the script user
+ * exists and each script may run as that user (spawn.h's root-script rule,
+ * check_exec.h); every https check's TLS context builds (CA file, client
+ * certificate and key: readable PEM, a key that matches its certificate).
  * 0, or -1 with "file:line: what" in err. */
-int config_check_system(const struct config *cfg, char *err, size_t errlen);
+int config_check_system(const struct config *cfg, bool offline, char *err, size_t errlen);
 
 /* Print the normalized config: every key, defaults filled in, stable order. */
 void config_print(const struct config *cfg, FILE *out);

@@ -13,12 +13,30 @@
 
 #include "config.h"
 
+#define CFG_WIDE_TEXT 40
+
+/* An integer literal that libconfig 1.5 wraps to 32 bits (config_scan.c). */
+struct cfg_wide {
+	char *file;                /* NULL: the main text, else an @include'd file */
+	int line;
+	char key[CONFIG_NAME_MAX]; /* the setting it is the value of; "" if none */
+	char text[CFG_WIDE_TEXT];  /* as written (cut when longer) */
+	long long stored;          /* what libconfig made of it */
+	bool used;                 /* matched to a setting and reported */
+};
+
+struct cfg_wide_list {
+	struct cfg_wide *v;
+	size_t n, cap;
+};
+
 /* The state of one load: where messages go and the config being built. */
 struct loader {
 	const char *file; /* name used in messages */
 	char *err;
 	size_t errlen;
 	struct config *cfg;
+	struct cfg_wide_list wide; /* integers libconfig wrapped */
 };
 
 enum key_kind {
@@ -101,6 +119,23 @@ int cfg_check_strlist(struct loader *ld, const config_setting_t *s);
 /* A string that is one of words[] (NULL-terminated); *idx gets its index. */
 int cfg_get_choice(struct loader *ld, const config_setting_t *s, const char *const *words,
 		   long long *idx);
+
+/* The whole file in a NUL-terminated heap buffer, or NULL with
+ * "path: what" in err (err may be NULL). */
+char *cfg_read_file(const char *path, char *err, size_t errlen);
+
+/* The wrapped literal behind integer setting s, or NULL when libconfig read
+ * it whole. Each literal is handed out once. */
+const struct cfg_wide *cfg_wide_take(struct loader *ld, const config_setting_t *s);
+
+/* ---- integers beyond 32 bits (config_scan.c) ---- */
+
+/* Find every integer literal of text (and of the files it @includes) that
+ * libconfig wraps; 0, or -1 when out of memory. */
+int cfg_scan_wide(const char *text, struct cfg_wide_list *out);
+
+/* Free the list (it may be empty). */
+void cfg_wide_free(struct cfg_wide_list *l);
 
 /* ---- output (config_print.c) ---- */
 

@@ -48,64 +48,73 @@ static int check_known(struct loader *ld, const config_setting_t *s, const char 
 
 /* ---- checks ---- */
 
-/* "HOST:PORT" or "[IPV6]:PORT", port 1..65535. */
-static bool tcp_target_ok(const char *t)
-{
-	const char *colon, *end;
-	char *stop;
-	unsigned long port;
-
-	if (*t == '[') {
-		end = strchr(t, ']');
-		if (!end || end == t + 1 || end[1] != ':')
-			return false;
-		colon = end + 1;
-	} else {
-		colon = strchr(t, ':');
-		if (!colon || colon == t || strchr(colon + 1, ':'))
-			return false;
-	}
-	if (colon[1] < '0' || colon[1] > '9')
-		return false;
-	port = strtoul(colon + 1, &stop, 10);
-	return *stop == '\0' && port >= 1 && port <= 65535;
-}
-
-static int check_target(struct loader *ld, const config_setting_t *g, const struct check_config *c)
+/* tcp and https targets through the probe's own grammar, parsed once here. */
+static int check_target(struct loader *ld, const config_setting_t *g, struct check_config *c)
 {
 	const config_setting_t *s = config_setting_get_member(g, "target");
+	enum check_target_error e;
 
 	if (!c->target)
 		return cfg_fail(ld, s, "'target' must not be empty");
-	if (c->type == CHECK_HTTPS && (strncmp(c->target, "https://", 8) != 0 || !c->target[8]))
-		return cfg_fail(ld, s, "https target '%s' must be an https:// URL", c->target);
-	if (c->type == CHECK_TCP && !tcp_target_ok(c->target))
-		return cfg_fail(ld, s, "tcp target '%s' must be HOST:PORT ([ADDR]:PORT for IPv6)",
-				c->target);
+	if (c->type == CHECK_EXEC)
+		return 0;
+	e = check_target_parse(c->type == CHECK_HTTPS, c->target, &c->net);
+	if (e != CHECK_TARGET_OK)
+		return cfg_fail(ld, s, "%s target '%s': %s", config_check_type_name(c->type),
+				c->target, check_target_error_text(e));
 	return 0;
+}
+
+/* The line of a key of group g, or the group's line when it is not there. */
+static int key_line(const config_setting_t *g, const char *key)
+{
+	const config_setting_t *s = config_setting_get_member(g, key);
+
+	return cfg_setting_line(s ? s : g);
+}
+
+static void check_lines(const config_setting_t *g, struct check_config *c)
+{
+	c->line = cfg_setting_line(g);
+	c->target_line = key_line(g, "target");
+	c->ca_file_line = key_line(g, "ca_file");
+	c->client_cert_line = key_line(g, "client_cert");
+	c->client_key_line = key_line(g, "client_key");
+}
+
+static int check_https_keys(struct loader *ld, const config_setting_t *g,
+			    const struct check_config *c)
+{
+	const config_setting_t *half;
+	const struct key *k;
+
+	for (k = cfg_check_spec.keys; k->name && c->type != CHECK_HTTPS; k++)
+		if ((k->flags & F_HTTPS) && config_setting_get_member(g, k->name))
+			return cfg_fail(ld, config_setting_get_member(g, k->name),
+					"'%s' applies to https checks only", k->name);
+	if (c->server_name && strlen(c->server_name) >= CHECK_TARGET_HOST_MAX)
+		return cfg_fail(ld, config_setting_get_member(g, "server_name"),
+				"'server_name' is too long (max %d characters)",
+				CHECK_TARGET_HOST_MAX - 1);
+	if (!c->client_cert == !c->client_key)
+		return 0;
+	half = config_setting_get_member(g, c->client_cert ? "client_cert" : "client_key");
+	return cfg_fail(ld, half, "'client_cert' and 'client_key' go together");
 }
 
 static int check_post(struct loader *ld, const config_setting_t *g, void *obj)
 {
 	struct check_config *c = obj;
-	const config_setting_t *t = config_setting_get_member(g, "timeout"), *half;
-	const struct key *k;
+	const config_setting_t *t = config_setting_get_member(g, "timeout");
 
-	c->line = cfg_setting_line(g);
+	check_lines(g, c);
 	if (check_target(ld, g, c) < 0)
 		return -1;
 	if (!t)
 		c->timeout = c->interval < USEC_PER_SEC ? c->interval : USEC_PER_SEC;
 	else if (c->timeout > c->interval)
 		return cfg_fail(ld, t, "'timeout' must not exceed 'interval'");
-	for (k = cfg_check_spec.keys; k->name && c->type != CHECK_HTTPS; k++)
-		if ((k->flags & F_HTTPS) && config_setting_get_member(g, k->name))
-			return cfg_fail(ld, config_setting_get_member(g, k->name),
-					"'%s' applies to https checks only", k->name);
-	if (!c->client_cert == !c->client_key)
-		return 0;
-	half = config_setting_get_member(g, c->client_cert ? "client_cert" : "client_key");
-	return cfg_fail(ld, half, "'client_cert' and 'client_key' go together");
+	return check_https_keys(ld, g, c);
 }
 
 static bool check_shows(const void *obj, const struct key *k)
@@ -382,6 +391,7 @@ static int instance_post(struct loader *ld, const config_setting_t *g, void *obj
 	(void)ld;
 	in->line = cfg_setting_line(g);
 	in->interface_line = cfg_setting_line(config_setting_get_member(g, "interface"));
+	in->notify_line = key_line(g, "notify");
 	in->track_interfaces_line = t ? cfg_setting_line(t) : 0;
 	return 0;
 }
@@ -395,7 +405,16 @@ static const struct key vipd_keys[] = {
 	{ .name = NULL },
 };
 
-const struct group_spec cfg_vipd_spec = { "'vipd'", vipd_keys, false, NULL, NULL };
+static int vipd_post(struct loader *ld, const config_setting_t *g, void *obj)
+{
+	const config_setting_t *s = config_setting_get_member(g, "script_user");
+
+	(void)ld;
+	((struct config *)obj)->script_user_line = s ? cfg_setting_line(s) : 0;
+	return 0;
+}
+
+const struct group_spec cfg_vipd_spec = { "'vipd'", vipd_keys, false, vipd_post, NULL };
 
 const struct key cfg_top_keys[] = {
 	{ .name = "vipd" }, { .name = "checks" }, { .name = "instances" }, { .name = NULL },

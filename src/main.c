@@ -1,17 +1,22 @@
 /* vipd: options, config checking, and start-up. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "config.h"
 #include "daemon.h"
 #include "log.h"
+#include "vipd_paths.h"
 
 enum mode { MODE_RUN, MODE_TEST, MODE_PRINT };
 
 struct options {
 	enum mode mode;
+	bool offline;
+	bool default_control; /* no --control: VIPD_CONTROL_SOCKET */
 	struct daemon_options run;
 	bool use_syslog;
 	int verbosity;
@@ -21,16 +26,38 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 		"usage: vipd -f FILE [--control SOCK] [--pidfile FILE] [--log stderr|syslog] [-v]\n"
-		"       vipd -t -f FILE     check the config and exit 0, or print file:line: what\n"
-		"       vipd -n -f FILE     print the normalized config\n"
-		"       vipd -V             print the version\n");
+		"       vipd -t [--offline] -f FILE\n"
+		"       vipd -n -f FILE\n"
+		"       vipd -h | -V\n");
 }
 
-enum { OPT_CONTROL = 256, OPT_PIDFILE, OPT_LOG };
+static void help(void)
+{
+	usage(stdout);
+	printf("\n"
+	       "  -f, --config FILE   the configuration file (required)\n"
+	       "  -t, --test          check FILE as start-up would and exit: 0, or 1 with\n"
+	       "                      FILE:LINE: what on standard error\n"
+	       "      --offline       with -t: check only what the file says (no users, files\n"
+	       "                      or interfaces are looked up)\n"
+	       "  -n, --normalize     print the normalized configuration and exit\n"
+	       "      --control SOCK  the control socket for vipctl (default %s)\n"
+	       "      --pidfile FILE  write the process ID to FILE\n"
+	       "      --log TARGET    log to stderr (default) or syslog\n"
+	       "  -v, --verbose       log debug messages too\n"
+	       "  -V, --version       print the version and exit\n"
+	       "  -h, --help          print this help and exit\n"
+	       "\n"
+	       "exit status: 0 ok, 1 an invalid configuration or a failure to start, 2 usage\n",
+	       VIPD_CONTROL_SOCKET);
+}
+
+enum { OPT_CONTROL = 256, OPT_PIDFILE, OPT_LOG, OPT_OFFLINE };
 
 static const struct option long_options[] = {
 	{ "config", required_argument, NULL, 'f' },
 	{ "test", no_argument, NULL, 't' },
+	{ "offline", no_argument, NULL, OPT_OFFLINE },
 	{ "normalize", no_argument, NULL, 'n' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "version", no_argument, NULL, 'V' },
@@ -52,49 +79,82 @@ static int parse_log_target(const char *arg, struct options *o)
 	return 0;
 }
 
+/* One option; -1 to exit with status 2 (usage), 1 to exit 0, 0 to go on. */
+static int take_option(int c, struct options *o)
+{
+	switch (c) {
+	case 'f': o->run.config_path = optarg; return 0;
+	case 't': o->mode = MODE_TEST; return 0;
+	case 'n': o->mode = MODE_PRINT; return 0;
+	case 'v': o->verbosity++; return 0;
+	case OPT_OFFLINE: o->offline = true; return 0;
+	case OPT_CONTROL: o->run.control_path = optarg; return 0;
+	case OPT_PIDFILE: o->run.pidfile = optarg; return 0;
+	case OPT_LOG:
+		if (parse_log_target(optarg, o) == 0)
+			return 0;
+		fprintf(stderr, "vipd: --log takes stderr or syslog, not '%s'\n", optarg);
+		return -1;
+	case 'V': printf("vipd %s\n", PACKAGE_VERSION); return 1;
+	case 'h': help(); return 1;
+	default: usage(stderr); return -1;
+	}
+}
+
 /* Returns -1 to exit with status 2 (usage), 1 to exit 0 (help/version), 0 to go on. */
 static int parse_options(int argc, char **argv, struct options *o)
 {
-	int c;
+	int c, rc;
 
-	while ((c = getopt_long(argc, argv, "f:tnvVh", long_options, NULL)) != -1) {
-		switch (c) {
-		case 'f': o->run.config_path = optarg; break;
-		case 't': o->mode = MODE_TEST; break;
-		case 'n': o->mode = MODE_PRINT; break;
-		case 'v': o->verbosity++; break;
-		case OPT_CONTROL: o->run.control_path = optarg; break;
-		case OPT_PIDFILE: o->run.pidfile = optarg; break;
-		case OPT_LOG:
-			if (parse_log_target(optarg, o) < 0) {
-				fprintf(stderr, "vipd: --log takes stderr or syslog, not '%s'\n", optarg);
-				return -1;
-			}
-			break;
-		case 'V': printf("vipd %s\n", PACKAGE_VERSION); return 1;
-		case 'h': usage(stdout); return 1;
-		default: usage(stderr); return -1;
-		}
-	}
+	while ((c = getopt_long(argc, argv, "f:tnvVh", long_options, NULL)) != -1)
+		if ((rc = take_option(c, o)) != 0)
+			return rc;
 	if (optind < argc || !o->run.config_path) {
 		usage(stderr);
+		return -1;
+	}
+	if (o->offline && o->mode != MODE_TEST) {
+		fprintf(stderr, "vipd: --offline goes with -t\n");
 		return -1;
 	}
 	return 0;
 }
 
-static struct config *load_checked(const char *path, bool check_system)
+/* Load, and unless printing, check against the system (or only this build). */
+static struct config *load_checked(const struct options *o)
 {
 	char err[CONFIG_ERR_MAX];
-	struct config *cfg = config_load(path, err, sizeof(err));
+	struct config *cfg = config_load(o->run.config_path, err, sizeof(err));
 
-	if (cfg && check_system && config_check_system(cfg, err, sizeof(err)) < 0) {
+	if (cfg && o->mode != MODE_PRINT &&
+	    config_check_system(cfg, o->offline, err, sizeof(err)) < 0) {
 		config_free(cfg);
 		cfg = NULL;
 	}
 	if (!cfg)
 		fprintf(stderr, "%s\n", err);
 	return cfg;
+}
+
+/* The default socket's directory: made (0755) when it is missing. */
+static int make_control_dir(const struct options *o)
+{
+	static const char dir[] = VIPD_CONTROL_SOCKET;
+	char path[sizeof(dir)];
+	char *slash;
+
+	if (!o->default_control)
+		return 0;
+	memcpy(path, dir, sizeof(dir));
+	slash = strrchr(path, '/');
+	if (!slash || slash == path)
+		return 0;
+	*slash = '\0';
+	if (mkdir(path, 0755) == 0 || errno == EEXIST)
+		return 0;
+	fprintf(stderr, "vipd: cannot create %s for the control socket: %s (or give --control SOCK)\n",
+		path, strerror(errno));
+	return -1;
 }
 
 int main(int argc, char **argv)
@@ -105,12 +165,13 @@ int main(int argc, char **argv)
 
 	if (rc != 0)
 		return rc < 0 ? 2 : 0;
-	cfg = load_checked(o.run.config_path, o.mode != MODE_PRINT);
+	cfg = load_checked(&o);
 	if (!cfg)
 		return 1;
 	switch (o.mode) {
 	case MODE_TEST:
-		printf("%s: configuration OK\n", o.run.config_path);
+		printf("%s: configuration OK%s\n", o.run.config_path,
+		       o.offline ? " (offline: users, files and interfaces not checked)" : "");
 		config_free(cfg);
 		return 0;
 	case MODE_PRINT:
@@ -119,6 +180,14 @@ int main(int argc, char **argv)
 		return 0;
 	case MODE_RUN:
 		break;
+	}
+	if (!o.run.control_path) {
+		o.run.control_path = VIPD_CONTROL_SOCKET;
+		o.default_control = true;
+	}
+	if (make_control_dir(&o) < 0) {
+		config_free(cfg);
+		return 1;
 	}
 	log_init("vipd", o.use_syslog, o.verbosity);
 	return daemon_run(&o.run, cfg);

@@ -1,4 +1,6 @@
-/* vipctl: ask a running vipd for its status over the control socket. */
+/* vipctl: send one command to a running vipd over its control socket and
+ * print the answer. Exit status: 0 ok, 1 the daemon answered an error,
+ * 2 usage, 3 the socket cannot be reached (or gives no answer). */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -8,12 +10,39 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#define VIPCTL_DEFAULT_SOCKET "/run/vipd/vipd.sock"
+#include "vipd_paths.h"
+
 #define VIPCTL_TIMEOUT_SEC 5
+#define VIPCTL_LINE_MAX 256 /* the daemon's command line limit, newline included */
+
+enum vipctl_exit {
+	VIPCTL_OK = 0,
+	VIPCTL_ANSWERED_ERROR = 1,
+	VIPCTL_USAGE = 2,
+	VIPCTL_UNREACHABLE = 3,
+};
 
 static void usage(FILE *out)
 {
-	fprintf(out, "usage: vipctl [-s SOCK] status\n");
+	fprintf(out, "usage: vipctl [-s SOCK] status\n"
+		     "       vipctl [-s SOCK] COMMAND [ARG...]\n"
+		     "       vipctl -h | -V\n");
+}
+
+static void help(void)
+{
+	usage(stdout);
+	printf("\n"
+	       "  status              instances, states, priorities, counters and checks\n"
+	       "  COMMAND [ARG...]    sent as one line; the daemon answers or says error:\n"
+	       "\n"
+	       "  -s, --socket SOCK   the control socket (default %s)\n"
+	       "  -h, --help          print this help and exit\n"
+	       "  -V, --version       print the version and exit\n"
+	       "\n"
+	       "exit status: 0 ok, 1 the daemon answered an error, 2 usage,\n"
+	       "3 the socket cannot be reached\n",
+	       VIPD_CONTROL_SOCKET);
 }
 
 static int connect_to(const char *path)
@@ -31,8 +60,8 @@ static int connect_to(const char *path)
 	if (fd >= 0)
 		setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &reply_timeout, sizeof(reply_timeout));
 	if (fd < 0 || connect(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0) {
-		fprintf(stderr, "vipctl: %s: %s (is vipd running with --control?)\n", path,
-			strerror(errno));
+		fprintf(stderr, "vipctl: %s: %s (is vipd running? -s SOCK picks its socket)\n",
+			path, strerror(errno));
 		if (fd >= 0)
 			close(fd);
 		return -1;
@@ -40,20 +69,41 @@ static int connect_to(const char *path)
 	return fd;
 }
 
-static int send_command(int fd, const char *command)
+/* The words joined by blanks, with a newline; -1 when too long or not
+ * printable. */
+static int build_line(char *const words[], int n, char *line, size_t size)
 {
-	char line[256];
-	int len = snprintf(line, sizeof(line), "%s\n", command);
+	size_t len = 0;
+	int i;
 
-	if (len < 0 || (size_t)len >= sizeof(line) || write(fd, line, (size_t)len) != len) {
-		fprintf(stderr, "vipctl: cannot send the command\n");
-		return -1;
+	for (i = 0; i < n; i++) {
+		const char *c;
+		int k;
+
+		for (c = words[i]; *c; c++)
+			if ((unsigned char)*c < 0x20 || *c == 0x7f)
+				return -1;
+		k = snprintf(line + len, size - len, "%s%s", i ? " " : "", words[i]);
+		if (k < 0 || (size_t)k >= size - len - 1)
+			return -1;
+		len += (size_t)k;
 	}
-	return 0;
+	line[len++] = '\n';
+	line[len] = '\0';
+	return (int)len;
 }
 
-/* Copy the answer to stdout; an answer that starts with "error:" fails. */
-static int copy_answer(int fd)
+static int send_line(int fd, const char *line, int len)
+{
+	if (write(fd, line, (size_t)len) == len)
+		return 0;
+	fprintf(stderr, "vipctl: cannot send the command: %s\n", strerror(errno));
+	return -1;
+}
+
+/* Copy the answer to stdout: OK, ANSWERED_ERROR when it starts with
+ * "error:", UNREACHABLE when no answer came. */
+static enum vipctl_exit copy_answer(int fd)
 {
 	static const char error_prefix[] = "error:";
 	char start[sizeof(error_prefix)] = "";
@@ -70,32 +120,60 @@ static int copy_answer(int fd)
 		seen += take;
 		fwrite(buf, 1, (size_t)n, stdout);
 	}
-	if (n < 0)
-		return 1;
-	return strcmp(start, error_prefix) == 0 ? 1 : 0;
+	if (n < 0 || seen == 0) {
+		fprintf(stderr, "vipctl: no answer from vipd%s%s\n", n < 0 ? ": " : "",
+			n < 0 ? strerror(errno) : "");
+		return VIPCTL_UNREACHABLE;
+	}
+	return strcmp(start, error_prefix) == 0 ? VIPCTL_ANSWERED_ERROR : VIPCTL_OK;
+}
+
+static const struct option long_options[] = {
+	{ "socket", required_argument, NULL, 's' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* Options up to the command ("+": what follows it is the command's). Returns
+ * -1 to exit with 2, 1 to exit 0, 0 to go on. */
+static int parse_options(int argc, char **argv, const char **path)
+{
+	int c;
+
+	while ((c = getopt_long(argc, argv, "+s:hV", long_options, NULL)) != -1) {
+		switch (c) {
+		case 's': *path = optarg; break;
+		case 'h': help(); return 1;
+		case 'V': printf("vipctl %s\n", PACKAGE_VERSION); return 1;
+		default: usage(stderr); return -1;
+		}
+	}
+	if (optind >= argc) {
+		usage(stderr);
+		return -1;
+	}
+	return 0;
 }
 
 int main(int argc, char **argv)
 {
-	const char *path = VIPCTL_DEFAULT_SOCKET;
-	int c, fd, status;
+	const char *path = VIPD_CONTROL_SOCKET;
+	char line[VIPCTL_LINE_MAX + 1];
+	int fd, len, rc = parse_options(argc, argv, &path);
+	enum vipctl_exit status;
 
-	while ((c = getopt(argc, argv, "s:h")) != -1) {
-		if (c == 's') {
-			path = optarg;
-		} else {
-			usage(c == 'h' ? stdout : stderr);
-			return c == 'h' ? 0 : 2;
-		}
-	}
-	if (optind != argc - 1 || strcmp(argv[optind], "status") != 0) {
-		usage(stderr);
-		return 2;
+	if (rc != 0)
+		return rc < 0 ? VIPCTL_USAGE : VIPCTL_OK;
+	len = build_line(argv + optind, argc - optind, line, sizeof(line));
+	if (len < 0) {
+		fprintf(stderr, "vipctl: the command is too long or holds control characters\n");
+		return VIPCTL_USAGE;
 	}
 	fd = connect_to(path);
 	if (fd < 0)
-		return 1;
-	status = send_command(fd, argv[optind]) < 0 ? 1 : copy_answer(fd);
+		return VIPCTL_UNREACHABLE;
+	status = send_line(fd, line, len) < 0 ? VIPCTL_UNREACHABLE : copy_answer(fd);
 	close(fd);
-	return status;
+	return (int)status;
 }

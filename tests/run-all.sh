@@ -61,6 +61,11 @@ done
 echo "== static analysis"
 run_script tests/lint.sh 600
 
+echo "== command line and config checks (no namespaces)"
+for script in tests/t_*.sh; do
+	[ -f "$script" ] && run_script "$script" 300
+done
+
 echo "== install: make install, the unit, man pages, make distcheck"
 run_script tests/install.sh 600
 

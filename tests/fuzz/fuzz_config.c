@@ -1,7 +1,8 @@
 /* libFuzzer target for the config loader: any text must load or fail cleanly, and
  * whatever loads must print a normalized form that loads back and prints identically.
- * Build: clang -g -O1 -fsanitize=fuzzer,address,undefined -Isrc src/config*.c src/ipaddr.c
- *        src/log.c tests/fuzz/fuzz_config.c -lconfig -o fuzz_config
+ * Build: clang -g -O1 -fsanitize=fuzzer,address,undefined -Isrc src/config.c src/config_keys.c
+ *        src/config_print.c src/config_scan.c src/check_target.c src/ipaddr.c src/log.c
+ *        tests/fuzz/fuzz_config.c -lconfig -o fuzz_config (as tests/fuzz/run.sh does)
  * Run:   LSAN_OPTIONS=suppressions=tests/fuzz/fuzz_config.lsan.supp ./fuzz_config
  *        -max_total_time=60 -max_len=4096 -dict=tests/fuzz/config.dict CORPUS_DIR tests/unit/config
  * (the suppressions cover libconfig 1.5's own leaks after a syntax error). */

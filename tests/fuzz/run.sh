@@ -9,14 +9,27 @@ out=$(mktemp -d /tmp/vipd-fuzz.XXXXXX)
 flags="-std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -Isrc"
 
 clang $flags tests/fuzz/fuzz_vrrp_packet.c src/vrrp_packet.c src/ipaddr.c -o "$out/fuzz_vrrp_packet"
-clang $flags $(pkg-config --cflags libconfig) tests/fuzz/fuzz_config.c src/config*.c src/ipaddr.c \
+# The loader alone: config_system.c (the system checks) is not fuzzed.
+clang $flags $(pkg-config --cflags libconfig) tests/fuzz/fuzz_config.c src/config.c \
+	src/config_keys.c src/config_print.c src/config_scan.c src/check_target.c src/ipaddr.c \
 	src/log.c $(pkg-config --libs libconfig) -o "$out/fuzz_config"
 clang $flags tests/fuzz/fuzz_http_resp.c src/http_resp.c -o "$out/fuzz_http_resp"
+clang $flags tests/fuzz/fuzz_check_target.c src/check_target.c src/ipaddr.c \
+	-o "$out/fuzz_check_target"
 
 # libconfig 1.5 itself leaks a few bytes after a syntax error: suppress only that.
 export LSAN_OPTIONS="suppressions=$PWD/tests/fuzz/fuzz_config.lsan.supp"
-mkdir -p "$out/fuzz_vrrp_packet.corpus" "$out/fuzz_config.corpus" "$out/fuzz_http_resp.corpus"
+mkdir -p "$out/fuzz_vrrp_packet.corpus" "$out/fuzz_config.corpus" "$out/fuzz_http_resp.corpus" \
+	"$out/fuzz_check_target.corpus"
 cp tests/unit/config/*.conf conf/*.conf* "$out/fuzz_config.corpus/"
+# check targets: the first byte picks the grammar (odd: https, even: tcp)
+i=0
+for t in '\001https://127.0.0.1:6443/livez' '\001https://[::1]/readyz?verbose' \
+	'\001https://localhost:8443' '\000127.0.0.1:2379' '\000[2001:db8::1]:2379' \
+	'\000localhost:80' '\000etcd.local:2379'; do
+	printf "$t" >"$out/fuzz_check_target.corpus/seed$i"
+	i=$((i + 1))
+done
 
 run_target() {
 	local target=$1
@@ -28,4 +41,5 @@ run_target() {
 run_target fuzz_vrrp_packet
 run_target fuzz_config -dict="$PWD/tests/fuzz/config.dict"
 run_target fuzz_http_resp
+run_target fuzz_check_target
 echo "artifacts and corpora: $out"

@@ -170,6 +170,12 @@ static void parse_args(int argc, char **argv, struct probe_opts *o)
 		usage();
 	o->cfg.type = parse_type(argv[optind]);
 	o->cfg.target = argv[optind + 1];
+	if (o->cfg.type != CHECK_EXEC &&
+	    check_target_parse(o->cfg.type == CHECK_HTTPS, o->cfg.target, &o->cfg.net) !=
+		CHECK_TARGET_OK) {
+		fprintf(stderr, "error: bad %s target '%s'\n", argv[optind], o->cfg.target);
+		exit(2);
+	}
 }
 
 int main(int argc, char **argv)

@@ -30,7 +30,7 @@
 
 struct driver {
 	struct loop *loop;
-	struct net_probe *probe;
+	struct check_net *probe;
 	usec_t start, timeout, interval, wait;
 	int runs, started, ok, failed, lost;
 	bool rerun_on_lost, quiet;
@@ -52,14 +52,14 @@ static void start_run(struct driver *d)
 {
 	d->started++;
 	d->run_start = time_now();
-	net_probe_run(d->probe, d->timeout);
+	check_net_run(d->probe, d->timeout);
 }
 
 static void on_next(void *arg)
 {
 	struct driver *d = arg;
 
-	if (!net_probe_busy(d->probe))
+	if (!check_net_busy(d->probe))
 		start_run(d);
 }
 
@@ -165,6 +165,19 @@ static bool parse_args(int argc, char **argv, struct check_config *cfg, struct d
 	return no_keep;
 }
 
+/* The target through the parser the config loader uses; exit 2 when bad. */
+static void parse_target(struct check_config *cfg)
+{
+	enum check_target_error e =
+	    check_target_parse(cfg->type == CHECK_HTTPS, cfg->target, &cfg->net);
+
+	if (e == CHECK_TARGET_OK)
+		return;
+	fprintf(stderr, "%s target '%s': %s\n", cfg->type == CHECK_HTTPS ? "https" : "tcp",
+		cfg->target, check_target_error_text(e));
+	exit(2);
+}
+
 static void print_cpu(void)
 {
 	struct rusage ru;
@@ -190,6 +203,7 @@ int main(int argc, char **argv)
 	d.runs = 1;
 	d.interval = time_from_sec(0.2);
 	no_keep = parse_args(argc, argv, &cfg, &d, &cpu, &verbose);
+	parse_target(&cfg);
 	log_init("net_probe_driver", false, verbose);
 	signal(SIGPIPE, SIG_IGN);
 	d.loop = loop_new();
@@ -197,13 +211,13 @@ int main(int argc, char **argv)
 		fprintf(stderr, "loop_new failed\n");
 		return 2;
 	}
-	d.probe = net_probe_new(d.loop, &cfg, on_done, on_lost, &d, err, sizeof(err));
+	d.probe = check_net_new(d.loop, &cfg, on_done, on_lost, &d, err, sizeof(err));
 	if (!d.probe) {
 		fprintf(stderr, "%s\n", err);
 		loop_free(d.loop);
 		return 2;
 	}
-	net_probe_set_keepalive(d.probe, !no_keep);
+	check_net_set_keepalive(d.probe, !no_keep);
 	loop_timer_init(&d.next, on_next, &d);
 	loop_timer_init(&d.stop, on_stop, &d);
 	loop_on_signal(d.loop, SIGTERM, on_signal, &d);
@@ -216,7 +230,7 @@ int main(int argc, char **argv)
 	loop_run(d.loop);
 	printf("summary: runs=%d ok=%d fail=%d lost=%d\n", d.ok + d.failed, d.ok, d.failed,
 	       d.lost);
-	net_probe_free(d.probe);
+	check_net_free(d.probe);
 	loop_free(d.loop);
 	if (cpu)
 		print_cpu();

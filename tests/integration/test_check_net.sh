@@ -1,5 +1,6 @@
 #!/bin/bash
-# Loopback test for src/check_net.c (native tcp and https probes), driven
+# Loopback test for src/check_net.c (native tcp and https probes, with
+# check_target.c and check_tls.c), driven
 # through tests/integration/net_probe_driver. Needs openssl, python3 (only as a
 # keep-alive capable HTTPS stand-in) and ss. Ports 16000-16999 on 127.0.0.1/::1.
 #
@@ -243,8 +244,10 @@ U_SS=https://127.0.0.1:$P_SS/
 U_PY=https://127.0.0.1:$P_PY/livez
 
 test_setup_errors() {
-	expect target_rejects_dns_name 'no DNS' tcp "example.com:$P_TCP"
-	expect target_rejects_bare_ipv6 'bad port|host' tcp "::1:$P_TCP"
+	expect target_rejects_dns_name 'does not resolve host names' tcp "example.com:$P_TCP"
+	expect target_rejects_bare_ipv6 'IPv6 address needs brackets' tcp "::1:$P_TCP"
+	expect target_rejects_port_99999 'the port must be 1..65535' https \
+		"https://127.0.0.1:99999/livez"
 	expect https_target_needs_scheme 'expected https://' https "http://127.0.0.1:$P_SS/"
 	expect bad_ca_file_refused_at_setup "ca_file '/nonexistent': No such file" \
 		-c /nonexistent https "$U_SS"

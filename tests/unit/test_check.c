@@ -99,10 +99,10 @@ static void advance_to(usec_t until)
 
 /* ---- fake net probe ---- */
 
-struct net_probe {
-	net_probe_done_cb done;
+struct check_net {
+	check_net_done_cb done;
 	check_exec_done_cb exec_done; /* set when the fake stands for an exec probe */
-	net_probe_lost_cb lost;
+	check_net_lost_cb lost;
 	void *arg;
 	bool busy;
 	bool freed;
@@ -111,10 +111,10 @@ struct net_probe {
 	usec_t timeout;
 };
 
-static struct net_probe probe;
+static struct check_net probe;
 
-struct net_probe *net_probe_new(struct loop *loop, const struct check_config *cfg,
-				net_probe_done_cb done, net_probe_lost_cb lost, void *arg,
+struct check_net *check_net_new(struct loop *loop, const struct check_config *cfg,
+				check_net_done_cb done, check_net_lost_cb lost, void *arg,
 				char *err, size_t errlen)
 {
 	(void)loop;
@@ -128,7 +128,7 @@ struct net_probe *net_probe_new(struct loop *loop, const struct check_config *cf
 	return &probe;
 }
 
-void net_probe_run(struct net_probe *p, usec_t timeout)
+void check_net_run(struct check_net *p, usec_t timeout)
 {
 	assert_false(p->busy); /* the contract: never started twice */
 	assert_true(p->runs < MAX_RUNS);
@@ -137,12 +137,12 @@ void net_probe_run(struct net_probe *p, usec_t timeout)
 	p->run_at[p->runs++] = fake_now;
 }
 
-bool net_probe_busy(const struct net_probe *p)
+bool check_net_busy(const struct check_net *p)
 {
 	return p->busy;
 }
 
-void net_probe_free(struct net_probe *p)
+void check_net_free(struct check_net *p)
 {
 	p->freed = true;
 }
@@ -189,7 +189,7 @@ struct check_exec *check_exec_new(struct loop *loop, const struct check_config *
 void check_exec_run(struct check_exec *x, usec_t timeout)
 {
 	(void)x;
-	net_probe_run(&probe, timeout);
+	check_net_run(&probe, timeout);
 }
 
 bool check_exec_busy(const struct check_exec *x)

@@ -1,6 +1,7 @@
 /* Unit tests for src/config.c: golden output, round trip, and every error message.
  * Data: tests/unit/config (VIPD_TEST_DATA overrides, else -DCONFIG_TEST_DIR). */
 #include <glob.h>
+#include <pwd.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -8,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -378,9 +380,21 @@ BAD(syntax_error_reports_libconfig_line, "bad-syntax.conf",
 BAD(check_timeout_over_interval_is_rejected, "bad-check-timeout.conf",
     "bad-check-timeout.conf:3: 'timeout' must not exceed 'interval'")
 BAD(https_target_needs_https_scheme, "bad-check-https-target.conf",
-    "bad-check-https-target.conf:3: https target 'http://127.0.0.1:6443/livez' must be an https:// URL")
+    "bad-check-https-target.conf:3: https target 'http://127.0.0.1:6443/livez': "
+    "expected https://HOST[:PORT][/PATH]")
 BAD(tcp_target_needs_brackets_for_ipv6, "bad-check-tcp-target.conf",
-    "bad-check-tcp-target.conf:3: tcp target '2001:db8::1:2379' must be HOST:PORT ([ADDR]:PORT for IPv6)")
+    "bad-check-tcp-target.conf:3: tcp target '2001:db8::1:2379': "
+    "an IPv6 address needs brackets: [ADDRESS]:PORT")
+BAD(tcp_target_host_name_is_refused_no_dns, "bad-check-tcp-name.conf",
+    "bad-check-tcp-name.conf:3: tcp target 'etcd.local:2379': vipd does not resolve host "
+    "names: write an IPv4 address, [IPv6] or localhost")
+BAD(https_target_port_beyond_65535_is_refused, "bad-check-https-port.conf",
+    "bad-check-https-port.conf:3: https target 'https://127.0.0.1:99999/livez': "
+    "the port must be 1..65535")
+BAD(server_name_longer_than_255_is_refused, "bad-server-name-long.conf",
+    "bad-server-name-long.conf:2: 'server_name' is too long (max 255 characters)")
+BAD(priority_wrapped_by_libconfig_is_out_of_range, "bad-priority-wide.conf",
+    "bad-priority-wide.conf:3: priority 4294967397 out of range 1..255")
 BAD(check_type_must_be_known, "bad-check-type.conf",
     "bad-check-type.conf:3: type 'http' must be one of: exec, https, tcp")
 BAD(client_cert_needs_client_key, "bad-check-client-cert.conf",
@@ -406,6 +420,178 @@ BAD(more_than_255_unicast_peers_is_an_error, "bad-too-many-peers.conf",
 BAD(missing_file_says_cannot_open, "does-not-exist.conf",
     "does-not-exist.conf: cannot open: No such file or directory")
 
+/* ---- parsed check targets ---- */
+
+static void tcp_and_https_targets_are_stored_parsed(void **state)
+{
+	struct config *cfg = load_ok("good-design.conf");
+	const struct check_config *api = config_find_check(cfg, "apiserver");
+	const struct check_config *etcd = config_find_check(cfg, "etcd");
+
+	(void)state;
+	assert_int_equal(api->net.port, 6443);
+	assert_string_equal(api->net.host, "127.0.0.1");
+	assert_string_equal(api->net.path, "/livez");
+	assert_int_equal(api->net.addr.family, AF_INET);
+	assert_int_equal(etcd->net.port, 2379);
+	assert_int_equal(config_find_check(cfg, "legacy")->net.port, 0); /* exec: none */
+	assert_int_equal(api->target_line, 7);
+	assert_int_equal(api->ca_file_line, 8);
+	assert_int_equal(cfg->script_user_line, 4);
+	assert_int_equal(cfg->instances[0].notify_line, 25);
+	assert_int_equal(api->client_cert_line, api->line); /* not set: the group's line */
+	config_free(cfg);
+}
+
+/* ---- integers libconfig 1.5 would wrap to 32 bits ---- */
+
+struct wide_case {
+	const char *key;
+	bool in_check; /* a check key, else an instance key */
+	const char *want;
+};
+
+/* 4294967297 is 2^32 + 1: libconfig reads it as 1, a valid value of most keys. */
+static const struct wide_case wide_cases[] = {
+	{ "vrid", false, "vrid 4294967297 out of range 1..255" },
+	{ "priority", false, "priority 4294967297 out of range 1..255" },
+	{ "version", false, "version 4294967297 out of range 2..3" },
+	{ "garp_count", false, "garp_count 4294967297 out of range 0..100" },
+	{ "advert_interval", false, "'advert_interval' must be at most 86400 seconds" },
+	{ "preempt_delay", false, "'preempt_delay' must be at most 86400 seconds" },
+	{ "garp_interval", false, "'garp_interval' must be at most 86400 seconds" },
+	{ "garp_refresh", false, "'garp_refresh' must be at most 86400 seconds" },
+	{ "rise", true, "rise 4294967297 out of range 1..1000" },
+	{ "fall", true, "fall 4294967297 out of range 1..1000" },
+	{ "weight", true, "weight 4294967297 out of range -254..254" },
+	{ "interval", true, "'interval' must be at most 86400 seconds" },
+	{ "timeout", true, "'timeout' must be at most 86400 seconds" },
+};
+
+/* A config with "KEY = VALUE;" on line 2 (a check key) or 4 (an instance key). */
+static void wide_text(const struct wide_case *w, const char *value, char *buf, size_t size)
+{
+	char item[96];
+
+	snprintf(item, sizeof(item), "%s = %s;", w->key, value);
+	snprintf(buf, size,
+		 "checks = ( { name = \"c\"; type = \"tcp\"; target = \"127.0.0.1:1\";\n"
+		 "  %s } );\n"
+		 "instances = ( { name = \"a\"; interface = \"lo\"; vips = [ \"192.0.2.1\" ];\n"
+		 "  %s %s } );\n",
+		 w->in_check ? item : "", strcmp(w->key, "vrid") != 0 ? "vrid = 1;" : "",
+		 w->in_check ? "" : item);
+}
+
+static void expect_inline_error(const char *text, const char *want)
+{
+	char err[CONFIG_ERR_MAX] = "";
+	struct config *cfg = config_load_string(text, "inline", err, sizeof(err));
+
+	if (cfg)
+		fail_msg("loaded, expected: %s\n%s", want, text);
+	assert_string_equal(err, want);
+}
+
+static void every_integer_key_refuses_a_literal_libconfig_wraps(void **state)
+{
+	char text[512], want[256];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(wide_cases) / sizeof(wide_cases[0]); i++) {
+		const struct wide_case *w = &wide_cases[i];
+
+		wide_text(w, "4294967297", text, sizeof(text));
+		snprintf(want, sizeof(want), "inline:%d: %s", w->in_check ? 2 : 4, w->want);
+		expect_inline_error(text, want);
+	}
+}
+
+static void every_integer_key_still_takes_its_values(void **state)
+{
+	char text[512], err[CONFIG_ERR_MAX];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(wide_cases) / sizeof(wide_cases[0]); i++) {
+		struct config *cfg;
+
+		wide_text(&wide_cases[i], strcmp(wide_cases[i].key, "version") ? "1" : "2", text,
+			  sizeof(text));
+		cfg = config_load_string(text, "inline", err, sizeof(err));
+		if (!cfg)
+			fail_msg("%s = 1: %s", wide_cases[i].key, err);
+		config_free(cfg);
+	}
+}
+
+static void negative_hex_and_64_bit_literals_are_range_checked(void **state)
+{
+	static const struct {
+		const char *key, *value, *want;
+	} cases[] = {
+		{ "weight", "-4294967297", "inline:2: weight -4294967297 out of range -254..254" },
+		{ "rise", "0x100000001", "inline:2: rise 0x100000001 out of range 1..1000" },
+		{ "rise", "0x80000001", "inline:2: rise 0x80000001 out of range 1..1000" },
+		{ "fall", "2147483648", "inline:2: fall 2147483648 out of range 1..1000" },
+		{ "fall", "99999999999999999999999",
+		  "inline:2: fall 99999999999999999999999 out of range 1..1000" },
+		{ "fall", "4294967297L", "inline:2: fall 4294967297 out of range 1..1000" },
+		{ "interval", "-4294967295", "inline:2: 'interval' must not be negative" },
+	};
+	struct wide_case w = { NULL, true, NULL };
+	char text[512];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		w.key = cases[i].key;
+		wide_text(&w, cases[i].value, text, sizeof(text));
+		expect_inline_error(text, cases[i].want);
+	}
+}
+
+static void wide_numbers_in_strings_and_comments_are_not_integers(void **state)
+{
+	char err[CONFIG_ERR_MAX];
+	struct config *cfg = config_load_string(
+		"# priority = 4294967397\n"
+		"instances = ( { name = \"a\"; /* 4294967397 */ interface = \"lo\"; vrid = 1;\n"
+		"  vips = [ \"192.0.2.1\" ]; notify = \"/x 4294967397\"; // 4294967397\n"
+		"  priority = 101; garp_interval = 4294967297.0e-9; } );\n",
+		"inline", err, sizeof(err));
+
+	(void)state;
+	if (!cfg)
+		fail_msg("%s", err);
+	assert_int_equal(cfg->instances[0].priority, 101);
+	config_free(cfg);
+}
+
+static void wrapped_literal_in_an_included_file_names_that_file(void **state)
+{
+	char dir[] = "/tmp/vipd-test-config.XXXXXX", inc[64], text[256], want[128];
+	FILE *f;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(inc, sizeof(inc), "%s/inc.conf", dir);
+	f = fopen(inc, "w");
+	assert_non_null(f);
+	fputs("vrid = 1;\ngarp_count = 4294967299;\n", f);
+	fclose(f);
+	snprintf(text, sizeof(text),
+		 "instances = ( { name = \"a\"; interface = \"lo\"; vips = [ \"192.0.2.1\" ];\n"
+		 "@include \"%s\"\n"
+		 "  priority = 100; } );\n",
+		 inc);
+	snprintf(want, sizeof(want), "%s:2: garp_count 4294967299 out of range 0..100", inc);
+	expect_inline_error(text, want);
+	unlink(inc);
+	rmdir(dir);
+}
+
 /* ---- config_check_system ---- */
 
 static void expect_system_error(const char *name, const char *expect)
@@ -414,7 +600,7 @@ static void expect_system_error(const char *name, const char *expect)
 	struct config *cfg = load_ok(name);
 
 	snprintf(want, sizeof(want), "%s/%s", data_dir(), expect);
-	assert_int_equal(config_check_system(cfg, err, sizeof(err)), -1);
+	assert_int_equal(config_check_system(cfg, false, err, sizeof(err)), -1);
 	assert_string_equal(err, want);
 	config_free(cfg);
 }
@@ -446,9 +632,297 @@ static void loopback_passes_system_check(void **state)
 	struct config *cfg = load_ok("good-lo.conf");
 
 	(void)state;
-	assert_int_equal(config_check_system(cfg, err, sizeof(err)), 0);
+	assert_int_equal(config_check_system(cfg, false, err, sizeof(err)), 0);
 	assert_string_equal(err, "");
 	config_free(cfg);
+}
+
+/* ---- config_check_system: what start-up would refuse ---- */
+
+static void missing_script_user_fails_system_check(void **state)
+{
+	(void)state;
+	expect_system_error("sys-script-user-missing.conf",
+			    "sys-script-user-missing.conf:2: script_user 'vipd-no-such-user' does not exist");
+}
+
+static void missing_exec_program_fails_system_check(void **state)
+{
+	(void)state;
+	expect_system_error("sys-exec-missing.conf",
+			    "sys-exec-missing.conf:3: check 'legacy': '/nonexistent/vipd-check.sh' does "
+			    "not exist");
+}
+
+static void missing_ca_file_fails_system_check(void **state)
+{
+	(void)state;
+	expect_system_error("sys-ca-missing.conf",
+			    "sys-ca-missing.conf:4: check 'api': ca_file '/nonexistent/ca.crt': No such "
+			    "file or directory");
+}
+
+static void offline_check_looks_nothing_up(void **state)
+{
+	char err[CONFIG_ERR_MAX] = "";
+	struct config *cfg = load_ok("sys-offline.conf");
+
+	(void)state;
+	assert_int_equal(config_check_system(cfg, true, err, sizeof(err)), 0);
+	assert_string_equal(err, "");
+	assert_int_equal(config_check_system(cfg, false, err, sizeof(err)), -1);
+	config_free(cfg);
+}
+
+static void offline_check_still_refuses_what_this_build_lacks(void **state)
+{
+	char want[1024], err[CONFIG_ERR_MAX] = "";
+	struct config *cfg = load_ok("sys-ah-unsupported.conf");
+
+	(void)state;
+	snprintf(want, sizeof(want), "%s/sys-ah-unsupported.conf:4: auth type \"ah\" is not "
+		 "supported by this vipd yet", data_dir());
+	assert_int_equal(config_check_system(cfg, true, err, sizeof(err)), -1);
+	assert_string_equal(err, want);
+	config_free(cfg);
+}
+
+/* Inline configs about files made at run time: an exec check (line 2) as
+ * USER, or an https check whose TLS keys are on lines 3-5. */
+static struct config *exec_config(const char *user, const char *target)
+{
+	char text[1024], err[CONFIG_ERR_MAX];
+	struct config *cfg;
+
+	snprintf(text, sizeof(text),
+		 "vipd: { script_user = \"%s\"; };\n"
+		 "checks = ( { name = \"x\"; type = \"exec\"; target = \"%s\"; } );\n"
+		 "instances = ( { name = \"a\"; interface = \"lo\"; vrid = 1; vips = [ \"192.0.2.1\" ]; "
+		 "} );\n",
+		 user, target);
+	cfg = config_load_string(text, "inline", err, sizeof(err));
+	if (!cfg)
+		fail_msg("%s", err);
+	return cfg;
+}
+
+static struct config *tls_config(const char *ca, const char *cert, const char *key)
+{
+	char text[2048], err[CONFIG_ERR_MAX], p[3][512];
+	const char *names[3] = { ca, cert, key };
+	struct config *cfg;
+	int i;
+
+	for (i = 0; i < 3; i++)
+		if (names[i][0] == '/')
+			snprintf(p[i], sizeof(p[i]), "%s", names[i]);
+		else
+			data_path(p[i], sizeof(p[i]), names[i]);
+	snprintf(text, sizeof(text),
+		 "checks = ( { name = \"api\"; type = \"https\"; target = \"https://127.0.0.1/\";\n"
+		 "  server_name = \"kubernetes\";\n"
+		 "  ca_file = \"%s\";\n"
+		 "  client_cert = \"%s\";\n"
+		 "  client_key = \"%s\"; } );\n"
+		 "instances = ( { name = \"a\"; interface = \"lo\"; vrid = 1; vips = [ \"192.0.2.1\" ]; "
+		 "} );\n",
+		 p[0], p[1], p[2]);
+	cfg = config_load_string(text, "inline", err, sizeof(err));
+	if (!cfg)
+		fail_msg("%s", err);
+	return cfg;
+}
+
+/* The system check fails with a message that starts with want. */
+static void expect_system_prefix(struct config *cfg, const char *want)
+{
+	char err[CONFIG_ERR_MAX] = "";
+
+	assert_int_equal(config_check_system(cfg, false, err, sizeof(err)), -1);
+	if (strncmp(err, want, strlen(want)) != 0)
+		fail_msg("got '%s', want '%s...'", err, want);
+	config_free(cfg);
+}
+
+static void expect_system_ok(struct config *cfg)
+{
+	char err[CONFIG_ERR_MAX] = "";
+
+	if (config_check_system(cfg, false, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	config_free(cfg);
+}
+
+/* A file in a fresh directory of /tmp with that mode (dir: its directory). */
+static void make_script(char *dir, char *path, size_t size, mode_t mode)
+{
+	FILE *f;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, size, "%s/check.sh", dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("#!/bin/sh\nexit 0\n", f);
+	fclose(f);
+	assert_int_equal(chmod(path, mode), 0);
+}
+
+static void remove_script(const char *dir, const char *path)
+{
+	unlink(path);
+	rmdir(dir);
+}
+
+static void exec_program_without_x_bit_fails_system_check(void **state)
+{
+	char dir[] = "/tmp/vipd-test-exec.XXXXXX", path[128], want[512], who[64];
+
+	(void)state;
+	make_script(dir, path, sizeof(path), 0644);
+	if (geteuid() == 0)
+		snprintf(who, sizeof(who), "script_user 'root'");
+	else
+		snprintf(who, sizeof(who), "uid %u (vipd's own user)", (unsigned)geteuid());
+	snprintf(want, sizeof(want), "inline:2: check 'x': '%s' is not executable by %s (mode 0644)",
+		 path, who);
+	expect_system_prefix(exec_config("root", path), want);
+	assert_int_equal(chmod(path, 0755), 0);
+	expect_system_ok(exec_config("root", path));
+	remove_script(dir, path);
+}
+
+static void exec_program_that_is_a_directory_fails_system_check(void **state)
+{
+	(void)state;
+	expect_system_prefix(exec_config("root", "/tmp --x"),
+			     "inline:2: check 'x': '/tmp' is not a regular file");
+}
+
+static void exec_as_root_of_a_group_writable_script_fails_root_rule(void **state)
+{
+	char dir[] = "/tmp/vipd-test-exec.XXXXXX", path[128], want[512];
+
+	(void)state;
+	if (geteuid() != 0)
+		skip(); /* the rule applies to scripts that run as root */
+	make_script(dir, path, sizeof(path), 0775);
+	snprintf(want, sizeof(want),
+		 "inline:2: check 'x': '%s' could be modified by a non-root user (owner uid 0, "
+		 "mode 0775); refusing to run it as root",
+		 path);
+	expect_system_prefix(exec_config("root", path), want);
+	remove_script(dir, path);
+}
+
+static void exec_in_a_dir_the_script_user_cannot_search_fails(void **state)
+{
+	char dir[] = "/tmp/vipd-test-exec.XXXXXX", path[128], want[512];
+
+	(void)state;
+	if (geteuid() != 0 || !getpwnam("nobody"))
+		skip(); /* needs to run scripts as another user */
+	make_script(dir, path, sizeof(path), 0755); /* the directory is 0700 */
+	snprintf(want, sizeof(want),
+		 "inline:2: check 'x': '%s' cannot run as script_user 'nobody': no search "
+		 "permission on '%s'",
+		 path, dir);
+	expect_system_prefix(exec_config("nobody", path), want);
+	remove_script(dir, path);
+}
+
+static void exec_bare_command_names_are_left_to_the_shell(void **state)
+{
+	(void)state;
+	expect_system_ok(exec_config("root", "true"));
+	expect_system_ok(exec_config("root", "exit 0"));
+}
+
+/* Past leading NAME=value words only the root rule looks (spawn.c). */
+static void exec_as_root_after_assignments_is_checked_by_root_rule(void **state)
+{
+	(void)state;
+	if (geteuid() != 0)
+		skip();
+	expect_system_prefix(exec_config("root", "FOO=1 /nonexistent/x"),
+			     "inline:2: check 'x': cannot check '/nonexistent/x': No such file or "
+			     "directory");
+}
+
+static void tls_files_that_load_pass_system_check(void **state)
+{
+	(void)state;
+	expect_system_ok(tls_config("tls-client.crt", "tls-client.crt", "tls-client.key"));
+}
+
+static void ca_file_not_pem_fails_system_check(void **state)
+{
+	char want[1024], path[512];
+
+	(void)state;
+	data_path(path, sizeof(path), "good-lo.conf");
+	snprintf(want, sizeof(want), "inline:3: check 'api': ca_file '%s': no PEM certificate in it",
+		 path);
+	expect_system_prefix(tls_config("good-lo.conf", "tls-client.crt", "tls-client.key"), want);
+}
+
+static void client_cert_not_pem_fails_system_check(void **state)
+{
+	char want[1024], path[512];
+
+	(void)state;
+	data_path(path, sizeof(path), "good-lo.conf");
+	snprintf(want, sizeof(want), "inline:4: check 'api': client_cert '%s': not a PEM certificate",
+		 path);
+	expect_system_prefix(tls_config("tls-client.crt", "good-lo.conf", "tls-client.key"), want);
+}
+
+static void client_key_not_pem_fails_system_check(void **state)
+{
+	char want[1024], path[512];
+
+	(void)state;
+	data_path(path, sizeof(path), "tls-client.crt");
+	snprintf(want, sizeof(want), "inline:5: check 'api': client_key '%s': not a PEM private key",
+		 path);
+	expect_system_prefix(tls_config("tls-client.crt", "tls-client.crt", "tls-client.crt"), want);
+}
+
+static void client_key_of_another_cert_fails_system_check(void **state)
+{
+	char want[1200], key[512], cert[512];
+
+	(void)state;
+	data_path(key, sizeof(key), "tls-other.key");
+	data_path(cert, sizeof(cert), "tls-client.crt");
+	snprintf(want, sizeof(want),
+		 "inline:5: check 'api': client_key '%s' does not match client_cert '%s'", key,
+		 cert);
+	expect_system_prefix(tls_config("tls-client.crt", "tls-client.crt", "tls-other.key"), want);
+}
+
+static void missing_client_key_fails_system_check(void **state)
+{
+	char want[1024], key[512];
+
+	(void)state;
+	data_path(key, sizeof(key), "no-such.key");
+	snprintf(want, sizeof(want),
+		 "inline:5: check 'api': client_key '%s': No such file or directory", key);
+	expect_system_prefix(tls_config("tls-client.crt", "tls-client.crt", "no-such.key"), want);
+}
+
+static void unreadable_client_key_fails_system_check(void **state)
+{
+	char dir[] = "/tmp/vipd-test-tls.XXXXXX", path[128], want[512];
+
+	(void)state;
+	if (geteuid() == 0)
+		skip(); /* root reads every file */
+	make_script(dir, path, sizeof(path), 0000);
+	snprintf(want, sizeof(want), "inline:5: check 'api': client_key '%s': Permission denied",
+		 path);
+	expect_system_prefix(tls_config("tls-client.crt", "tls-client.crt", path), want);
+	remove_script(dir, path);
 }
 
 int main(void)
@@ -498,6 +972,16 @@ int main(void)
 		cmocka_unit_test(check_timeout_over_interval_is_rejected),
 		cmocka_unit_test(https_target_needs_https_scheme),
 		cmocka_unit_test(tcp_target_needs_brackets_for_ipv6),
+		cmocka_unit_test(tcp_target_host_name_is_refused_no_dns),
+		cmocka_unit_test(https_target_port_beyond_65535_is_refused),
+		cmocka_unit_test(server_name_longer_than_255_is_refused),
+		cmocka_unit_test(priority_wrapped_by_libconfig_is_out_of_range),
+		cmocka_unit_test(tcp_and_https_targets_are_stored_parsed),
+		cmocka_unit_test(every_integer_key_refuses_a_literal_libconfig_wraps),
+		cmocka_unit_test(every_integer_key_still_takes_its_values),
+		cmocka_unit_test(negative_hex_and_64_bit_literals_are_range_checked),
+		cmocka_unit_test(wide_numbers_in_strings_and_comments_are_not_integers),
+		cmocka_unit_test(wrapped_literal_in_an_included_file_names_that_file),
 		cmocka_unit_test(check_type_must_be_known),
 		cmocka_unit_test(client_cert_needs_client_key),
 		cmocka_unit_test(https_keys_on_exec_check_are_rejected),
@@ -513,6 +997,24 @@ int main(void)
 		cmocka_unit_test(missing_tracked_interface_fails_system_check),
 		cmocka_unit_test(ah_auth_fails_system_check_until_supported),
 		cmocka_unit_test(loopback_passes_system_check),
+		cmocka_unit_test(missing_script_user_fails_system_check),
+		cmocka_unit_test(missing_exec_program_fails_system_check),
+		cmocka_unit_test(missing_ca_file_fails_system_check),
+		cmocka_unit_test(offline_check_looks_nothing_up),
+		cmocka_unit_test(offline_check_still_refuses_what_this_build_lacks),
+		cmocka_unit_test(exec_program_without_x_bit_fails_system_check),
+		cmocka_unit_test(exec_program_that_is_a_directory_fails_system_check),
+		cmocka_unit_test(exec_as_root_of_a_group_writable_script_fails_root_rule),
+		cmocka_unit_test(exec_in_a_dir_the_script_user_cannot_search_fails),
+		cmocka_unit_test(exec_bare_command_names_are_left_to_the_shell),
+		cmocka_unit_test(exec_as_root_after_assignments_is_checked_by_root_rule),
+		cmocka_unit_test(tls_files_that_load_pass_system_check),
+		cmocka_unit_test(ca_file_not_pem_fails_system_check),
+		cmocka_unit_test(client_cert_not_pem_fails_system_check),
+		cmocka_unit_test(client_key_not_pem_fails_system_check),
+		cmocka_unit_test(client_key_of_another_cert_fails_system_check),
+		cmocka_unit_test(missing_client_key_fails_system_check),
+		cmocka_unit_test(unreadable_client_key_fails_system_check),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
