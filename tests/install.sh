@@ -118,8 +118,10 @@ done
 
 # ---- the distribution
 if [ "${INSTALL_DISTCHECK:-1}" = 1 ]; then
-	tarball=$(make_var distdir).tar.gz
+	distdir=$(make_var distdir)
+	tarball=$distdir.tar.gz
 	had_tarball=$([ -e "$tarball" ] && echo 1)
+	had_distdir=$([ -e "$distdir" ] && echo 1)
 	start=$(date +%s)
 	if make -j"$(nproc)" distcheck >"$tmp/distcheck.log" 2>&1; then
 		pass "make distcheck ($(($(date +%s) - start)) s)"
@@ -129,6 +131,10 @@ if [ "${INSTALL_DISTCHECK:-1}" = 1 ]; then
 		tail -n 20 "$tmp/distcheck.log" | sed 's/^/    /'
 	fi
 	[ -n "$had_tarball" ] || rm -f "$tarball"
+	# a failed distcheck leaves its read-only tree behind
+	if [ -z "$had_distdir" ] && [ -d "$distdir" ]; then
+		chmod -R u+w "$distdir" && rm -rf "$distdir"
+	fi
 fi
 
 [ $fails -eq 0 ]
