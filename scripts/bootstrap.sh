@@ -10,7 +10,7 @@ VIPD_PACKAGES=(
 	systemd mandoc man-db
 	iproute2 iputils-ping nftables tcpdump socat ncat openssl curl procps psmisc python3 gnuplot-nox
 	cppcheck clang-tidy clang
-	keepalived
+	keepalived stress-ng
 )
 
 need_root() {
