@@ -233,6 +233,25 @@ static int scan_include(struct scan *sc)
 	return rc;
 }
 
+/* Blanks, newlines and comments at sc->p; false when there are none. */
+static bool skip_blank(struct scan *sc)
+{
+	char c = *sc->p;
+
+	if (c == '\n') {
+		sc->line++;
+		sc->line_start = true;
+		sc->p++;
+	} else if (c == ' ' || c == '\t' || c == '\r' || c == '\f') {
+		sc->p++;
+	} else if (at_comment(sc->p)) {
+		skip_comment(sc);
+	} else {
+		return false;
+	}
+	return true;
+}
+
 /* One token (or blank) at sc->p. */
 static int scan_token(struct scan *sc)
 {
@@ -240,20 +259,8 @@ static int scan_token(struct scan *sc)
 	bool named = false;
 	int rc = 0;
 
-	if (c == '\n') {
-		sc->line++;
-		sc->line_start = true;
-		sc->p++;
+	if (skip_blank(sc))
 		return 0;
-	}
-	if (c == ' ' || c == '\t' || c == '\r' || c == '\f') {
-		sc->p++;
-		return 0;
-	}
-	if (at_comment(sc->p)) {
-		skip_comment(sc);
-		return 0;
-	}
 	if (c == '@' && sc->line_start && strncmp(sc->p, "@include", 8) == 0) {
 		rc = scan_include(sc);
 	} else if (c == '"') {

@@ -157,6 +157,32 @@ static int make_control_dir(const struct options *o)
 	return -1;
 }
 
+/* -t and -n: report on the loaded config and exit. */
+static int report(const struct options *o, struct config *cfg)
+{
+	if (o->mode == MODE_TEST)
+		printf("%s: configuration OK%s\n", o->run.config_path,
+		       o->offline ? " (offline: users, files and interfaces not checked)" : "");
+	else
+		config_print(cfg, stdout);
+	config_free(cfg);
+	return 0;
+}
+
+static int run(struct options *o, struct config *cfg)
+{
+	if (!o->run.control_path) {
+		o->run.control_path = VIPD_CONTROL_SOCKET;
+		o->default_control = true;
+	}
+	if (make_control_dir(o) < 0) {
+		config_free(cfg);
+		return 1;
+	}
+	log_init("vipd", o->use_syslog, o->verbosity);
+	return daemon_run(&o->run, cfg);
+}
+
 int main(int argc, char **argv)
 {
 	struct options o = { .mode = MODE_RUN };
@@ -168,27 +194,5 @@ int main(int argc, char **argv)
 	cfg = load_checked(&o);
 	if (!cfg)
 		return 1;
-	switch (o.mode) {
-	case MODE_TEST:
-		printf("%s: configuration OK%s\n", o.run.config_path,
-		       o.offline ? " (offline: users, files and interfaces not checked)" : "");
-		config_free(cfg);
-		return 0;
-	case MODE_PRINT:
-		config_print(cfg, stdout);
-		config_free(cfg);
-		return 0;
-	case MODE_RUN:
-		break;
-	}
-	if (!o.run.control_path) {
-		o.run.control_path = VIPD_CONTROL_SOCKET;
-		o.default_control = true;
-	}
-	if (make_control_dir(&o) < 0) {
-		config_free(cfg);
-		return 1;
-	}
-	log_init("vipd", o.use_syslog, o.verbosity);
-	return daemon_run(&o.run, cfg);
+	return o.mode == MODE_RUN ? run(&o, cfg) : report(&o, cfg);
 }
