@@ -102,7 +102,7 @@ static int send_line(int fd, const char *line, int len)
 }
 
 /* Copy the answer to stdout: OK, ANSWERED_ERROR when it starts with
- * "error:", UNREACHABLE when no answer came. */
+ * "error:", UNREACHABLE when reading failed (no answer within the timeout). */
 static enum vipctl_exit copy_answer(int fd)
 {
 	static const char error_prefix[] = "error:";
@@ -120,9 +120,9 @@ static enum vipctl_exit copy_answer(int fd)
 		seen += take;
 		fwrite(buf, 1, (size_t)n, stdout);
 	}
-	if (n < 0 || seen == 0) {
-		fprintf(stderr, "vipctl: no answer from vipd%s%s\n", n < 0 ? ": " : "",
-			n < 0 ? strerror(errno) : "");
+	if (n < 0) {
+		fprintf(stderr, "vipctl: no answer from vipd: %s\n",
+			errno == EAGAIN || errno == EWOULDBLOCK ? "timed out" : strerror(errno));
 		return VIPCTL_UNREACHABLE;
 	}
 	return strcmp(start, error_prefix) == 0 ? VIPCTL_ANSWERED_ERROR : VIPCTL_OK;

@@ -81,7 +81,7 @@ options_match vipctl_man_lists_every_option "$VIPCTL" "$TOP/man/vipctl.8"
 # vipctl against a stand-in daemon: one line in, an answer out.
 if command -v python3 >/dev/null; then
 	python3 - "$TMP/ctl.sock" <<'EOF' &
-import os, socket, sys
+import socket, sys, time
 s = socket.socket(socket.AF_UNIX)
 s.bind(sys.argv[1]); s.listen(4)
 while True:
@@ -89,7 +89,9 @@ while True:
     line = c.makefile().readline().strip()
     if line == "status":
         c.sendall(b"router_id r\n")
-    elif line != "silent":
+    elif line == "silent":
+        time.sleep(6)  # longer than vipctl waits
+    elif line != "quiet":
         c.sendall(("error: unknown command '%s'\n" % line).encode())
     c.close()
 EOF
@@ -98,7 +100,8 @@ EOF
 	status vipctl_ok_exits_0 0 '^router_id r$' "$VIPCTL" -s "$TMP/ctl.sock" status
 	status vipctl_error_answer_exits_1 1 "^error: unknown command 'drain x'" \
 		"$VIPCTL" -s "$TMP/ctl.sock" drain x
-	status vipctl_no_answer_exits_3 3 '' "$VIPCTL" -s "$TMP/ctl.sock" silent
+	status vipctl_empty_answer_exits_0 0 '' "$VIPCTL" -s "$TMP/ctl.sock" quiet
+	status vipctl_no_answer_in_5s_exits_3 3 '' "$VIPCTL" -s "$TMP/ctl.sock" silent
 else
 	echo "SKIP vipctl against a stand-in: no python3"
 fi
