@@ -285,3 +285,10 @@ void check_get_stats(const struct check *c, struct check_stats *out)
 {
 	*out = c->stats;
 }
+
+void check_rebind(struct check *c, const struct check_config *cfg)
+{
+	c->cfg = cfg;
+	if (c->exec)
+		check_exec_rebind(c->exec, cfg);
+}

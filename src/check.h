@@ -35,6 +35,10 @@ void check_start(struct check *c);
 /* Stop and free: kills a running script's process group, closes connections. */
 void check_free(struct check *c);
 
+/* A reload kept the check (config_check_equal): point it at the new config,
+ * keeping its rise/fall state, schedule and connection. */
+void check_rebind(struct check *c, const struct check_config *cfg);
+
 bool check_is_up(const struct check *c);
 const struct check_config *check_config_of(const struct check *c);
 

@@ -220,3 +220,8 @@ void check_exec_free(struct check_exec *x)
 	loop_timer_cancel(x->loop, &x->failed);
 	free(x);
 }
+
+void check_exec_rebind(struct check_exec *x, const struct check_config *cfg)
+{
+	x->cfg = cfg;
+}

@@ -41,4 +41,7 @@ bool check_exec_busy(const struct check_exec *x);
 /* Kill a running script's group and free. */
 void check_exec_free(struct check_exec *x);
 
+/* A reload kept the check: point it at the new (equal) config. */
+void check_exec_rebind(struct check_exec *x, const struct check_config *cfg);
+
 #endif

@@ -117,6 +117,17 @@ bool config_instance_has_family(const struct instance_config *inst, sa_family_t 
 /* The config name of a check type: "exec", "https" or "tcp". */
 const char *config_check_type_name(enum check_type type);
 
+/* For a reload (config_diff.c). Same identity: same name, interface, VRID,
+ * version, address families and unicast-or-multicast, so the running
+ * instance can take the new settings in place. Equal: nothing differs. */
+bool config_instance_same_identity(const struct instance_config *a, const struct instance_config *b);
+bool config_instance_equal(const struct instance_config *a, const struct instance_config *b);
+bool config_check_equal(const struct check_config *a, const struct check_config *b);
+
+/* What changed from a to b, one line ("priority 101 -> 120, VIP +192.0.2.5/32"). */
+void config_instance_describe_change(const struct instance_config *a,
+				     const struct instance_config *b, char *buf, size_t len);
+
 /* Free everything config_load allocated; NULL is fine. */
 void config_free(struct config *cfg);
 

@@ -4,8 +4,10 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "control.h"
+#include "daemon_internal.h"
 #include "health.h"
 #include "iface_table.h"
 #include "log.h"
@@ -16,29 +18,6 @@
 #include "privs.h"
 #include "sdnotify.h"
 #include "vrrp_instance.h"
-
-/* At shutdown, how long the last notify hooks (e.g. "BACKUP") may finish,
- * and how often we look. */
-#define DAEMON_NOTIFY_DRAIN (2 * USEC_PER_SEC)
-#define DAEMON_DRAIN_POLL (USEC_PER_SEC / 50)
-
-/* After a failed read of interface state, try again this often. */
-#define DAEMON_IFACE_RETRY USEC_PER_SEC
-
-struct daemon {
-	const struct daemon_options *opts;
-	struct config *cfg;
-	struct loop *loop;
-	struct vrrp_instance **instances;
-	struct notifier **notifiers; /* parallel to instances; NULL without a script */
-	size_t n_instances;
-	struct health *health;
-	struct iface_table *ifaces;
-	struct loop_timer iface_retry;
-	bool stopping;
-	usec_t drain_until;
-	struct loop_timer drain_timer;
-};
 
 /* ---- the interface table, fed by the netlink monitor ---- */
 
@@ -146,23 +125,10 @@ static void on_stop_signal(void *arg, int signo)
 
 static void on_hup(void *arg, int signo)
 {
-	(void)arg;
+	char err[CONFIG_ERR_MAX];
+
 	(void)signo;
-	log_warn("SIGHUP: reload is not supported yet; the running configuration stays");
-}
-
-static int on_control(void *arg, const char *command, FILE *out)
-{
-	struct daemon *d = arg;
-	size_t i;
-
-	if (strcmp(command, "status") != 0)
-		return -1;
-	fprintf(out, "router_id %s\n", d->cfg->router_id);
-	for (i = 0; i < d->n_instances; i++)
-		vrrp_instance_print_status(d->instances[i], out);
-	health_print_status(d->health, out);
-	return 0;
+	(void)daemon_reload(arg, err, sizeof(err));
 }
 
 static const char *notify_state_word(enum vrrp_state state)
@@ -178,7 +144,7 @@ static const char *notify_state_word(enum vrrp_state state)
 }
 
 /* STATUS= for the service manager: every router's state on one line. */
-static void daemon_report_status(const struct daemon *d)
+void daemon_report_status(const struct daemon *d)
 {
 	char *text = NULL;
 	size_t len = 0, i;
@@ -206,32 +172,48 @@ static struct notifier *daemon_notifier_of(const struct daemon *d, const struct 
 }
 
 static void on_instance_state(void *arg, struct vrrp_instance *in, const char *family,
-			      enum vrrp_state from, enum vrrp_state to, uint8_t priority)
+			      enum vrrp_state from, enum vrrp_state to, uint8_t priority,
+			      const char *reason)
 {
 	struct daemon *d = arg;
 	struct notifier *n = daemon_notifier_of(d, in);
 
-	(void)family;
 	(void)from;
 	if (n)
-		notify_state(n, vrrp_instance_config(in)->name, notify_state_word(to), priority);
+		notify_state_why(n, vrrp_instance_config(in)->name, notify_state_word(to), priority,
+				 family, reason);
 	daemon_report_status(d);
+}
+
+struct vrrp_instance *daemon_new_instance(struct daemon *d, const struct instance_config *icfg,
+					  char *err, size_t errlen)
+{
+	struct vrrp_instance *in = vrrp_instance_new(d->loop, d->ifaces, icfg, err, errlen);
+
+	if (in)
+		vrrp_instance_set_state_cb(in, on_instance_state, d);
+	return in;
+}
+
+struct notifier *daemon_new_notifier(struct daemon *d, const struct config *cfg,
+				     const struct instance_config *icfg, char *err, size_t errlen)
+{
+	if (!icfg->notify || !icfg->notify[0])
+		return NULL;
+	return notify_new(d->loop, icfg->notify, cfg->script_user, err, errlen);
 }
 
 static int daemon_add_instance(struct daemon *d, size_t i, char *err, size_t errlen)
 {
 	const struct instance_config *icfg = &d->cfg->instances[i];
-	struct vrrp_instance *in = vrrp_instance_new(d->loop, d->ifaces, icfg, err, errlen);
+	struct vrrp_instance *in = daemon_new_instance(d, icfg, err, errlen);
 
 	if (!in)
 		return -1;
 	d->instances[d->n_instances++] = in;
-	vrrp_instance_set_state_cb(in, on_instance_state, d);
-	if (icfg->notify && icfg->notify[0]) {
-		d->notifiers[i] = notify_new(d->loop, icfg->notify, d->cfg->script_user, err, errlen);
-		if (!d->notifiers[i])
-			return -1;
-	}
+	d->notifiers[i] = daemon_new_notifier(d, d->cfg, icfg, err, errlen);
+	if (icfg->notify && icfg->notify[0] && !d->notifiers[i])
+		return -1;
 	return health_attach(d->health, in, err, errlen);
 }
 
@@ -274,7 +256,7 @@ static void on_log_backlog(void *arg, int fd, bool waiting)
 
 /* Whether exec checks or notify hooks may run (they need CAP_SETUID,
  * CAP_SETGID and CAP_KILL after the drop). */
-static bool daemon_runs_scripts(const struct config *cfg)
+bool daemon_runs_scripts(const struct config *cfg)
 {
 	size_t i;
 
@@ -316,7 +298,7 @@ static int daemon_setup(struct daemon *d, char *err, size_t errlen)
 	if (daemon_build(d, err, errlen) < 0)
 		return -1;
 	if (d->opts->control_path &&
-	    control_open(d->loop, d->opts->control_path, on_control, d, err, errlen) < 0)
+	    control_open(d->loop, d->opts->control_path, daemon_control, d, err, errlen) < 0)
 		return -1;
 	return privs_drop(daemon_runs_scripts(d->cfg), err, errlen);
 }
@@ -334,7 +316,7 @@ static void daemon_teardown(struct daemon *d)
 	health_free(d->health);
 	for (i = 0; i < d->n_instances; i++)
 		vrrp_instance_free(d->instances[i]);
-	for (i = 0; d->notifiers && i < d->cfg->n_instances; i++)
+	for (i = 0; d->notifiers && i < d->n_instances; i++)
 		notify_free(d->notifiers[i]);
 	free(d->instances);
 	free(d->notifiers);
@@ -353,7 +335,8 @@ static void daemon_teardown(struct daemon *d)
 
 int daemon_run(const struct daemon_options *opts, struct config *cfg)
 {
-	struct daemon d = { .opts = opts, .cfg = cfg };
+	struct daemon d = { .opts = opts, .cfg = cfg, .started_unix = time(NULL),
+			   .reload = { .last_ok = true } };
 	char err[CONFIG_ERR_MAX];
 	int status = 0;
 	size_t i;

@@ -115,6 +115,116 @@ struct health *health_new(struct loop *loop, const struct config *cfg, char *err
 	return h;
 }
 
+/* For a reload: the check of the running set equal to cfg, taken out of it
+ * (its slot set to NULL), or NULL. */
+static struct check *health_take_equal(struct health *h, const struct check_config *cfg)
+{
+	struct check *c;
+	size_t i;
+
+	for (i = 0; i < h->n_checks; i++) {
+		c = h->checks[i];
+		if (c && config_check_equal(check_config_of(c), cfg)) {
+			h->checks[i] = NULL;
+			return c;
+		}
+	}
+	return NULL;
+}
+
+static struct check *health_new_check(struct health *h, const struct config *cfg, size_t j,
+				      char *err, size_t errlen)
+{
+	struct check *c = check_new(h->loop, &cfg->checks[j], cfg->script_user, err, errlen);
+
+	if (c && check_subscribe(c, health_on_check_change, h) < 0) {
+		snprintf(err, errlen, "check '%s': out of memory", cfg->checks[j].name);
+		check_free(c);
+		c = NULL;
+	}
+	return c;
+}
+
+/* Undo a failed reconfigure: fresh checks go, kept ones go back. */
+static void health_undo(struct health *h, struct check **next, const bool *kept, size_t n)
+{
+	size_t i, k;
+
+	for (i = 0; i < n; i++) {
+		if (!kept[i]) {
+			check_free(next[i]);
+			continue;
+		}
+		for (k = 0; k < h->n_checks; k++)
+			if (!h->checks[k] && config_check_equal(&h->cfg->checks[k],
+								check_config_of(next[i]))) {
+				check_rebind(next[i], &h->cfg->checks[k]);
+				h->checks[k] = next[i];
+				break;
+			}
+	}
+}
+
+static void health_reset_watches(struct health *h)
+{
+	size_t i;
+
+	for (i = 0; i < h->n_watches; i++)
+		free(h->watches[i].check_index);
+	h->n_watches = 0;
+}
+
+/* Build the next set of checks: kept ones from the running set, new ones
+ * fresh. 0, or -1 with everything as it was. */
+static int health_next_checks(struct health *h, const struct config *cfg, struct check **next,
+			      bool *kept, char *err, size_t errlen)
+{
+	size_t j;
+
+	for (j = 0; j < cfg->n_checks; j++) {
+		next[j] = health_take_equal(h, &cfg->checks[j]);
+		kept[j] = next[j] != NULL;
+		if (kept[j]) {
+			check_rebind(next[j], &cfg->checks[j]);
+			continue;
+		}
+		next[j] = health_new_check(h, cfg, j, err, errlen);
+		if (!next[j]) {
+			health_undo(h, next, kept, j);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int health_reconfigure(struct health *h, const struct config *cfg, char *err, size_t errlen)
+{
+	struct check **next = calloc(cfg->n_checks + 1, sizeof(*next));
+	bool *kept = calloc(cfg->n_checks + 1, sizeof(*kept));
+	struct health_watch *watches = calloc(cfg->n_instances + 1, sizeof(*watches));
+	size_t i;
+
+	if (!next || !kept || !watches || health_next_checks(h, cfg, next, kept, err, errlen) < 0) {
+		if (!next || !kept || !watches)
+			snprintf(err, errlen, "out of memory");
+		free(next);
+		free(kept);
+		free(watches);
+		return -1;
+	}
+	for (i = 0; i < h->n_checks; i++)
+		check_free(h->checks[i]); /* the ones no longer configured */
+	health_reset_watches(h);
+	free(h->checks);
+	free(h->watches);
+	free(kept);
+	h->checks = next;
+	h->n_checks = cfg->n_checks;
+	h->watches = watches;
+	h->cfg = cfg;
+	return 0;
+}
+
 static int health_find(const struct health *h, const char *name, size_t *index)
 {
 	size_t i;
@@ -192,4 +302,14 @@ void health_print_status(const struct health *h, FILE *out)
 			(unsigned long long)st.runs, (unsigned long long)st.failures,
 			(unsigned long long)st.transitions);
 	}
+}
+
+size_t health_check_count(const struct health *h)
+{
+	return h->n_checks;
+}
+
+const struct check *health_check(const struct health *h, size_t i)
+{
+	return i < h->n_checks ? h->checks[i] : NULL;
 }

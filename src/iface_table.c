@@ -648,11 +648,12 @@ int iface_table_claim_vip(struct iface_table *t, int ifindex, const struct ip_ad
 	return 0;
 }
 
-void iface_table_release_vip(struct iface_table *t, int ifindex, const struct ip_addr *addr)
+void iface_table_release_vip(struct iface_table *t, int ifindex, const struct ip_addr *addr,
+			     void *arg)
 {
 	struct iface_addr *e = addr_find(t, ifindex, addr);
 
-	if (!e || !e->gone)
+	if (!e || !e->gone || e->gone_arg != arg)
 		return;
 	e->gone = NULL;
 	e->gone_arg = NULL;

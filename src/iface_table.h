@@ -75,9 +75,11 @@ int iface_table_watch_addr(struct iface_table *t, int ifindex, const struct ip_a
 void iface_table_unwatch(struct iface_table *t, struct iface_watch *w);
 
 /* Claim addr on ifindex as a VIP: it is never taken as the source address,
- * and gone() is called when it leaves. -1 if claimed already (or no memory). */
+ * and gone(arg) is called when it leaves. -1 if claimed already (or no
+ * memory). Release ends a claim made with the same arg (others' stay). */
 int iface_table_claim_vip(struct iface_table *t, int ifindex, const struct ip_addr *addr,
 			  iface_vip_gone_fn gone, void *arg);
-void iface_table_release_vip(struct iface_table *t, int ifindex, const struct ip_addr *addr);
+void iface_table_release_vip(struct iface_table *t, int ifindex, const struct ip_addr *addr,
+			     void *arg);
 
 #endif

@@ -19,6 +19,7 @@ struct notify_call {
 	char instance[CONFIG_NAME_MAX];
 	char state[NOTIFY_STATE_MAX];
 	char priority[NOTIFY_PRIO_MAX];
+	char env[4][NOTIFY_ENV_MAX]; /* VIPD_* for the script */
 };
 
 struct notifier {
@@ -61,9 +62,10 @@ static void notify_next(struct notifier *n)
 	while (!n->running && n->head) {
 		struct notify_call *call = queue_pop(n);
 		char *argv[] = {call->instance, call->state, call->priority, NULL};
+		char *env[] = {call->env[0], call->env[1], call->env[2], call->env[3], NULL};
 
 		log_debug("notify: %s %s %s", call->instance, call->state, call->priority);
-		if (spawn_job_start(&n->job, &n->user, n->cmd, argv, NOTIFY_TIMEOUT) == 0) {
+		if (spawn_job_start_env(&n->job, &n->user, n->cmd, argv, env, NOTIFY_TIMEOUT) == 0) {
 			n->running = call;
 			return;
 		}
@@ -129,6 +131,12 @@ fail:
 
 void notify_state(struct notifier *n, const char *instance, const char *state, unsigned priority)
 {
+	notify_state_why(n, instance, state, priority, NULL, NULL);
+}
+
+void notify_state_why(struct notifier *n, const char *instance, const char *state,
+		      unsigned priority, const char *family, const char *reason)
+{
 	struct notify_call *call = calloc(1, sizeof(*call));
 
 	if (!call) {
@@ -138,6 +146,10 @@ void notify_state(struct notifier *n, const char *instance, const char *state, u
 	snprintf(call->instance, sizeof(call->instance), "%s", instance);
 	snprintf(call->state, sizeof(call->state), "%s", state);
 	snprintf(call->priority, sizeof(call->priority), "%u", priority);
+	snprintf(call->env[0], sizeof(call->env[0]), "VIPD_INSTANCE=%s", instance);
+	snprintf(call->env[1], sizeof(call->env[1]), "VIPD_STATE=%s", state);
+	snprintf(call->env[2], sizeof(call->env[2]), "VIPD_FAMILY=%s", family ? family : "");
+	snprintf(call->env[3], sizeof(call->env[3]), "VIPD_REASON=%s", reason ? reason : "");
 	if (n->n_waiting >= NOTIFY_QUEUE_MAX) {
 		struct notify_call *old = queue_pop(n);
 

@@ -29,6 +29,13 @@ struct notifier *notify_new(struct loop *loop, const char *script, const char *s
  * given ("MASTER", "BACKUP", "FAULT", ...). */
 void notify_state(struct notifier *n, const char *instance, const char *state, unsigned priority);
 
+/* The same, and the script's environment says it too: VIPD_INSTANCE,
+ * VIPD_STATE, VIPD_FAMILY ("IPv4", "IPv6", or "" for the instance) and
+ * VIPD_REASON (the transition's reason, as logged and shown in status). */
+#define NOTIFY_ENV_MAX 200
+void notify_state_why(struct notifier *n, const char *instance, const char *state,
+		      unsigned priority, const char *family, const char *reason);
+
 /* Whether a script runs or calls wait (e.g. to let the last ones finish at
  * shutdown). */
 bool notify_busy(const struct notifier *n);

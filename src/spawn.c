@@ -389,14 +389,23 @@ static void job_reap_now(pid_t pid)
 int spawn_job_start(struct spawn_job *j, const struct spawn_user *u, const char *cmd,
 		    char *const argv[], usec_t timeout)
 {
+	return spawn_job_start_env(j, u, cmd, argv, NULL, timeout);
+}
+
+int spawn_job_start_env(struct spawn_job *j, const struct spawn_user *u, const char *cmd,
+			char *const argv[], char *const extra_env[], usec_t timeout)
+{
 	char home[SPAWN_PATH_MAX + sizeof("HOME=")];
 	char path[sizeof(spawn_path) + sizeof("PATH=")];
-	char *envp[] = {path, home, NULL};
+	char *envp[SPAWN_EXTRA_ENV_MAX + 3] = {path, home, NULL};
 	char **args;
 	pid_t pid;
+	size_t i;
 
 	snprintf(home, sizeof(home), "HOME=%s", u->home);
 	snprintf(path, sizeof(path), "PATH=%s", spawn_path);
+	for (i = 0; extra_env && extra_env[i] && i < SPAWN_EXTRA_ENV_MAX; i++)
+		envp[2 + i] = extra_env[i];
 	args = build_args(cmd, argv);
 	if (!args)
 		return -1;

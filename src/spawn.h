@@ -78,6 +78,12 @@ void spawn_job_init(struct spawn_job *j, struct loop *loop, spawn_done_cb done, 
 int spawn_job_start(struct spawn_job *j, const struct spawn_user *u, const char *cmd,
 		    char *const argv[], usec_t timeout);
 
+/* The same, with extra environment entries ("NAME=value", NULL-terminated,
+ * at most SPAWN_EXTRA_ENV_MAX of them) beside PATH and HOME. */
+#define SPAWN_EXTRA_ENV_MAX 16
+int spawn_job_start_env(struct spawn_job *j, const struct spawn_user *u, const char *cmd,
+			char *const argv[], char *const extra_env[], usec_t timeout);
+
 /* Whether a script is running (or being killed). */
 bool spawn_job_running(const struct spawn_job *j);
 

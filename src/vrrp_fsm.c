@@ -440,7 +440,7 @@ static void on_priority(struct vrrp_fsm *fsm, const struct vrrp_fsm_event *ev,
 	fsm->priority = ev->new_priority;
 	if (fsm->state != VRRP_STATE_MASTER || fsm->drained)
 		return;
-	if (ev->new_priority > old) {
+	if (ev->new_priority > old || ev->configured) {
 		push_advert(out, fsm->priority);
 		return;
 	}

@@ -97,6 +97,8 @@ struct vrrp_fsm_event {
 	struct ip_addr adv_src;      /* the sender's primary address (IP source) */
 	/* VRRP_EV_PRIORITY: */
 	uint8_t new_priority;
+	bool configured;             /* the operator changed it (reload): a Master keeps
+					the role and advertises it, never resigns */
 };
 
 enum vrrp_action_type {

@@ -80,14 +80,10 @@ static void instance_untrack(struct vrrp_instance *in, struct tracked_link *t)
 	t->ifindex = 0;
 }
 
-static int instance_resolve_links(struct vrrp_instance *in, char *err, size_t errlen)
+static int instance_resolve_tracked(struct vrrp_instance *in, char *err, size_t errlen)
 {
 	size_t i;
 
-	if (instance_track(in, &in->link, in->cfg->interface, "interface", err, errlen) < 0)
-		return -1;
-	in->ifindex = in->link.ifindex;
-	in->link_up = instance_link_up(in, &in->link);
 	in->tracked = calloc(in->cfg->n_track_interfaces + 1, sizeof(*in->tracked));
 	if (!in->tracked) {
 		snprintf(err, errlen, "out of memory");
@@ -102,6 +98,16 @@ static int instance_resolve_links(struct vrrp_instance *in, char *err, size_t er
 	return 0;
 }
 
+static int instance_resolve_links(struct vrrp_instance *in, char *err, size_t errlen)
+{
+
+	if (instance_track(in, &in->link, in->cfg->interface, "interface", err, errlen) < 0)
+		return -1;
+	in->ifindex = in->link.ifindex;
+	in->link_up = instance_link_up(in, &in->link);
+	return instance_resolve_tracked(in, err, errlen);
+}
+
 static void instance_on_router_state(void *arg, struct vrrp_router *r, enum vrrp_state from,
 				     enum vrrp_state to)
 {
@@ -109,7 +115,7 @@ static void instance_on_router_state(void *arg, struct vrrp_router *r, enum vrrp
 
 	if (in->on_state)
 		in->on_state(in->on_state_arg, in, vrrp_router_family_name(r), from, to,
-			     r->fsm.priority);
+			     r->fsm.priority, r->last_reason);
 }
 
 static void instance_on_router_source(void *arg, struct vrrp_router *r)
@@ -290,4 +296,70 @@ void vrrp_instance_state_summary(const struct vrrp_instance *in, FILE *out)
 		fprintf(out, "%s%s/%s %s", i ? "; " : "", in->cfg->name,
 			vrrp_router_family_name(&in->routers[i]),
 			vrrp_state_name(in->routers[i].fsm.state));
+}
+
+/* Track the new list of interfaces before letting go of the old one, so an
+ * interface in both is never untracked (and reloaded) on the way. */
+static int instance_retrack(struct vrrp_instance *in, char *err, size_t errlen)
+{
+	struct tracked_link *old = in->tracked;
+	size_t n_old = in->n_tracked, i;
+
+	in->tracked = NULL;
+	in->n_tracked = 0;
+	if (instance_resolve_tracked(in, err, errlen) < 0) {
+		for (i = 0; i < in->n_tracked; i++)
+			instance_untrack(in, &in->tracked[i]);
+		free(in->tracked);
+		in->tracked = old;
+		in->n_tracked = n_old;
+		return -1;
+	}
+	for (i = 0; i < n_old; i++)
+		instance_untrack(in, &old[i]);
+	free(old);
+	return 0;
+}
+
+int vrrp_instance_reconfigure(struct vrrp_instance *in, const struct instance_config *cfg,
+			      char *err, size_t errlen)
+{
+	const struct instance_config *old = in->cfg;
+	size_t i;
+
+	in->cfg = cfg;
+	if (instance_retrack(in, err, errlen) < 0) {
+		in->cfg = old;
+		return -1;
+	}
+	for (i = 0; i < in->n_routers; i++)
+		if (vrrp_router_reconfigure(&in->routers[i], cfg, err, errlen) < 0)
+			return -1;
+	instance_update_faults(in);
+	return 0;
+}
+
+size_t vrrp_instance_router_count(const struct vrrp_instance *in)
+{
+	return in->n_routers;
+}
+
+const struct vrrp_router *vrrp_instance_router(const struct vrrp_instance *in, size_t i)
+{
+	return i < in->n_routers ? &in->routers[i] : NULL;
+}
+
+bool vrrp_instance_link_is_up(const struct vrrp_instance *in)
+{
+	return in->link_up;
+}
+
+bool vrrp_instance_holds_vips(const struct vrrp_instance *in)
+{
+	size_t i;
+
+	for (i = 0; i < in->n_routers; i++)
+		if (in->routers[i].fsm.state == VRRP_STATE_MASTER)
+			return true;
+	return false;
 }

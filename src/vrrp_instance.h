@@ -20,6 +20,12 @@ struct vrrp_instance;
 struct vrrp_instance *vrrp_instance_new(struct loop *loop, struct iface_table *ifaces,
 					const struct instance_config *cfg, char *err, size_t errlen);
 
+/* A reload with the same identity (config_instance_same_identity): take
+ * cfg's settings in place, keeping state, VIPs, timers and socket. cfg must
+ * outlive the instance or the next reconfigure. 0, or -1 with err. */
+int vrrp_instance_reconfigure(struct vrrp_instance *in, const struct instance_config *cfg,
+			      char *err, size_t errlen);
+
 /* Remove stale VIPs left by a previous run, then start the state machines. */
 void vrrp_instance_start(struct vrrp_instance *in);
 
@@ -41,11 +47,21 @@ bool vrrp_instance_drained(const struct vrrp_instance *in);
 
 /* Called on every state change of one of the instance's routers. */
 typedef void (*vrrp_instance_state_cb)(void *arg, struct vrrp_instance *in, const char *family,
-				       enum vrrp_state from, enum vrrp_state to, uint8_t priority);
+				       enum vrrp_state from, enum vrrp_state to, uint8_t priority,
+				       const char *reason);
 void vrrp_instance_set_state_cb(struct vrrp_instance *in, vrrp_instance_state_cb cb, void *arg);
 
 /* The instance's config. */
 const struct instance_config *vrrp_instance_config(const struct vrrp_instance *in);
+
+/* Its routers (one per address family of its VIPs), for status. */
+struct vrrp_router;
+size_t vrrp_instance_router_count(const struct vrrp_instance *in);
+const struct vrrp_router *vrrp_instance_router(const struct vrrp_instance *in, size_t i);
+bool vrrp_instance_link_is_up(const struct vrrp_instance *in);
+
+/* Whether any of its routers is Master (holds VIPs). */
+bool vrrp_instance_holds_vips(const struct vrrp_instance *in);
 
 /* Write one human-readable status block (state, priority, counters). */
 void vrrp_instance_print_status(const struct vrrp_instance *in, FILE *out);

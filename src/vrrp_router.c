@@ -561,7 +561,7 @@ void vrrp_router_release(struct vrrp_router *r)
 		return;
 	iface_table_unwatch(r->ifaces, &r->source_watch);
 	for (i = 0; i < r->n_claimed; i++)
-		iface_table_release_vip(r->ifaces, r->ifindex, &r->vips[i].addr);
+		iface_table_release_vip(r->ifaces, r->ifindex, &r->vips[i].addr, r);
 	r->n_claimed = 0;
 }
 
@@ -588,7 +588,9 @@ void vrrp_router_set_drain(struct vrrp_router *r, bool drained)
 void vrrp_router_set_priority(struct vrrp_router *r, uint8_t priority, const char *note)
 {
 	struct vrrp_fsm_event ev;
+	bool configured = r->priority_configured;
 
+	r->priority_configured = false;
 	snprintf(r->health_note, sizeof(r->health_note), "%s", note ? note : "");
 	if (priority == r->fsm.priority)
 		return;
@@ -596,9 +598,102 @@ void vrrp_router_set_priority(struct vrrp_router *r, uint8_t priority, const cha
 	ev.type = VRRP_EV_PRIORITY;
 	ev.now = time_now();
 	ev.new_priority = priority;
+	ev.configured = configured;
 	router_handle(r, &ev);
 }
 
+
+/* ---- reload: new settings, same identity ------------------------------------ */
+
+static bool vip_listed(const struct ip_prefix *v, const struct ip_prefix *list, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (ipaddr_equal(&v->addr, &list[i].addr))
+			return true;
+	return false;
+}
+
+/* Release the claims of old VIPs the new list drops; a Master removes them. */
+static void router_drop_old_vips(struct vrrp_router *r, const struct ip_prefix *old, size_t n_old)
+{
+	char err[256];
+	size_t i;
+
+	for (i = 0; i < n_old; i++) {
+		if (vip_listed(&old[i], r->vips, r->n_vips))
+			continue;
+		iface_table_release_vip(r->ifaces, r->ifindex, &old[i].addr, r);
+		if (r->fsm.state == VRRP_STATE_MASTER &&
+		    netlink_vip_del(r->ifindex, &old[i], err, sizeof(err)) < 0)
+			log_err("%s/%s: %s", r->cfg->name, vrrp_router_family_name(r), err);
+	}
+}
+
+/* Claim the VIPs the old list lacked; a Master adds and announces them. */
+static int router_take_new_vips(struct vrrp_router *r, const struct ip_prefix *old, size_t n_old,
+				char *err, size_t errlen)
+{
+	char addr[IPADDR_STRLEN];
+	uint8_t mac[6];
+	size_t i;
+
+	for (i = 0; i < r->n_vips; i++) {
+		const struct ip_prefix *v = &r->vips[i];
+
+		if (vip_listed(v, old, n_old))
+			continue;
+		if (iface_table_claim_vip(r->ifaces, r->ifindex, &v->addr, router_on_vip_gone, r) < 0) {
+			snprintf(err, errlen, "%s: VIP %s is used by another instance on %s",
+				 r->cfg->name, ipaddr_str(&v->addr, addr), r->cfg->interface);
+			return -1;
+		}
+		if (r->fsm.state != VRRP_STATE_MASTER || router_add_vip(r, v) < 0 ||
+		    iface_table_mac(r->ifaces, r->ifindex, mac) < 0)
+			continue;
+		if (v->addr.family == AF_INET)
+			announce_garp(r->ifindex, mac, &v->addr.u.v4);
+		else
+			announce_unsolicited_na(r->ifindex, mac, &v->addr.u.v6);
+	}
+	return 0;
+}
+
+static void router_rewatch_source(struct vrrp_router *r, const struct instance_config *old)
+{
+	char err[64];
+
+	if (ipaddr_equal(&old->unicast_source, &r->cfg->unicast_source))
+		return;
+	iface_table_unwatch(r->ifaces, &r->source_watch);
+	if (router_watch_source(r, err, sizeof(err)) < 0)
+		log_err("%s/%s: %s", r->cfg->name, vrrp_router_family_name(r), err);
+	router_on_source_changed(r);
+}
+
+int vrrp_router_reconfigure(struct vrrp_router *r, const struct instance_config *cfg, char *err,
+			    size_t errlen)
+{
+	static struct ip_prefix old[VRRP_MAX_ADDRS];
+	const struct instance_config *old_cfg = r->cfg;
+	size_t n_old = r->n_vips;
+
+	memcpy(old, r->vips, n_old * sizeof(old[0]));
+	r->priority_configured = old_cfg->priority != cfg->priority;
+	r->cfg = cfg;
+	r->n_vips = r->n_peers = 0;
+	router_collect(r);
+	r->n_claimed = r->n_vips;
+	r->fsm.cfg.adver_interval_cs = cfg->advert_interval_cs;
+	r->fsm.cfg.preempt = cfg->preempt;
+	r->fsm.cfg.preempt_delay = cfg->preempt_delay;
+	router_drop_old_vips(r, old, n_old);
+	if (router_take_new_vips(r, old, n_old, err, errlen) < 0)
+		return -1;
+	router_rewatch_source(r, old_cfg);
+	return 0;
+}
 
 static void print_drops(const struct vrrp_router *r, FILE *out)
 {

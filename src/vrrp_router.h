@@ -56,6 +56,7 @@ struct vrrp_router {
 	size_t n_claimed;  /* VIPs claimed in the interface table */
 	struct iface_watch source_watch;
 	char health_note[96];  /* why the priority is what it is ("check X down") */
+	bool priority_configured; /* the next priority change comes from a reload */
 	const char *fault_note; /* why the instance holds us in Fault */
 	struct vrrp_action last_change; /* the last STATE action, why included */
 	char last_reason[160];  /* it, as one line */
@@ -83,6 +84,14 @@ void vrrp_router_start(struct vrrp_router *r, const char *fault);
 
 /* Feed the Shutdown event: a Master sends priority 0 and drops its VIPs. */
 void vrrp_router_stop(struct vrrp_router *r);
+
+/* A reload with the same identity (interface, VRID, version, family,
+ * unicast or not): take cfg's settings in place, keeping state, timers and
+ * socket. A Master adds (and announces) only the new VIPs and removes only
+ * the dropped ones. Priority comes separately (vrrp_router_set_priority).
+ * 0, or -1 with err (a new VIP another instance holds). */
+int vrrp_router_reconfigure(struct vrrp_router *r, const struct instance_config *cfg, char *err,
+			    size_t errlen);
 
 /* Unregister from the socket and the interface table, cancel timers. */
 void vrrp_router_release(struct vrrp_router *r);

@@ -204,6 +204,12 @@ void check_exec_free(struct check_exec *x)
 	probe.freed = true;
 }
 
+void check_exec_rebind(struct check_exec *x, const struct check_config *cfg)
+{
+	(void)x;
+	(void)cfg;
+}
+
 /* ---- helpers ---- */
 
 static unsigned n_changes;

@@ -326,7 +326,9 @@ static void claimed_vip_is_never_the_source(void **state)
 	assert_int_equal(iface_table_claim_vip(t, IF_A, &vip, gone_cb, &g), 0);
 	assert_source(t, IF_A, AF_INET, "192.0.2.1");
 	assert_int_equal(iface_table_claim_vip(t, IF_A, &vip, gone_cb, &g), -1);
-	iface_table_release_vip(t, IF_A, &vip);
+	iface_table_release_vip(t, IF_A, &vip, NULL); /* not the owner: no effect */
+	assert_source(t, IF_A, AF_INET, "192.0.2.1");
+	iface_table_release_vip(t, IF_A, &vip, &g);
 	assert_source(t, IF_A, AF_INET, "192.0.2.100");
 	iface_table_free(t);
 }

@@ -20,6 +20,7 @@
 struct start_rec {
 	char cmd[128];
 	char args[3][64];
+	char env[4][200];
 	usec_t timeout;
 };
 
@@ -62,12 +63,14 @@ void spawn_job_init(struct spawn_job *j, struct loop *loop, spawn_done_cb done, 
 	the_job = j;
 }
 
-int spawn_job_start(struct spawn_job *j, const struct spawn_user *u, const char *cmd,
-		    char *const argv[], usec_t timeout)
+int spawn_job_start_env(struct spawn_job *j, const struct spawn_user *u, const char *cmd,
+			char *const argv[], char *const extra_env[], usec_t timeout)
 {
 	struct start_rec *r = &starts[n_starts];
 	int i;
 
+	for (i = 0; extra_env && extra_env[i] && i < 4; i++)
+		snprintf(r->env[i], sizeof(r->env[i]), "%s", extra_env[i]);
 	(void)u;
 	assert_true(j->pid == 0); /* never two at a time */
 	if (fail_next_start) {
@@ -146,6 +149,22 @@ static void notify_passes_instance_state_priority(void **state)
 	assert_string_equal(starts[0].args[1], "MASTER");
 	assert_string_equal(starts[0].args[2], "101");
 	assert_int_equal(starts[0].timeout, NOTIFY_TIMEOUT);
+	notify_free(n);
+}
+
+static void notify_environment_says_family_and_reason(void **state)
+{
+	struct notifier *n = make();
+
+	(void)state;
+	notify_state_why(n, "apiserver", "BACKUP", 120, "IPv4",
+			 "higher priority 150 from 192.0.2.12");
+	assert_int_equal(n_starts, 1);
+	assert_string_equal(starts[0].args[1], "BACKUP");
+	assert_string_equal(starts[0].env[0], "VIPD_INSTANCE=apiserver");
+	assert_string_equal(starts[0].env[1], "VIPD_STATE=BACKUP");
+	assert_string_equal(starts[0].env[2], "VIPD_FAMILY=IPv4");
+	assert_string_equal(starts[0].env[3], "VIPD_REASON=higher priority 150 from 192.0.2.12");
 	notify_free(n);
 }
 
@@ -256,6 +275,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup(notify_passes_instance_state_priority, setup),
 	    cmocka_unit_test_setup(notify_runs_one_at_a_time_in_order, setup),
+	    cmocka_unit_test_setup(notify_environment_says_family_and_reason, setup),
 	    cmocka_unit_test_setup(notify_timeout_moves_to_next, setup),
 	    cmocka_unit_test_setup(notify_start_failure_moves_to_next, setup),
 	    cmocka_unit_test_setup(notify_queue_bound_drops_oldest_waiting, setup),

@@ -1080,6 +1080,25 @@ static void reason_resigned_gives_both_priorities(void **state)
 			    "resigned: priority 100 -> 51");
 }
 
+static void configured_priority_drop_keeps_master_and_advertises(void **state)
+{
+	struct vrrp_fsm f;
+	struct vrrp_fsm_event ev;
+	usec_t at;
+
+	(void)state;
+	start_master(&f, &at);
+	memset(&ev, 0, sizeof(ev));
+	ev.type = VRRP_EV_PRIORITY;
+	ev.now = at + 10;
+	ev.new_priority = 60;
+	ev.configured = true;
+	vrrp_fsm_handle(&f, &ev, &acts);
+	assert_int_equal(f.state, VRRP_STATE_MASTER);
+	assert_int_equal(acts.count, 1);
+	expect_advert(0, 60);
+}
+
 static void master_address_is_learned_and_ours_when_master(void **state)
 {
 	struct vrrp_fsm f;
@@ -1151,6 +1170,7 @@ int main(void)
 		cmocka_unit_test(reason_higher_priority_names_sender),
 		cmocka_unit_test(reason_resigned_gives_both_priorities),
 		cmocka_unit_test(master_address_is_learned_and_ours_when_master),
+		cmocka_unit_test(configured_priority_drop_keeps_master_and_advertises),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

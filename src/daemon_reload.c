@@ -1,0 +1,274 @@
+/* Reload (SIGHUP, vipctl reload): the new file is checked exactly as
+ * `vipd -t` checks it; a bad one changes nothing. A good one is applied as a
+ * difference: instances of the same identity take the new settings in place
+ * (state, VIPs, timers and socket kept), others are removed (a Master
+ * resigns) or added (in Backup); checks whose settings did not change keep
+ * running. */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "daemon_internal.h"
+#include "log.h"
+#include "sdnotify.h"
+
+/* The new world being assembled, parallel to cfg->instances. */
+struct reload_plan {
+	struct config *cfg;
+	struct vrrp_instance **instances;
+	struct notifier **notifiers;
+	bool *kept;     /* old instance reused */
+	bool *old_used; /* parallel to the old instances */
+};
+
+static void plan_free(struct reload_plan *p)
+{
+	free(p->instances);
+	free(p->notifiers);
+	free(p->kept);
+	free(p->old_used);
+}
+
+static int plan_alloc(struct reload_plan *p, size_t n_old)
+{
+	size_t n = p->cfg->n_instances + 1;
+
+	p->instances = calloc(n, sizeof(*p->instances));
+	p->notifiers = calloc(n, sizeof(*p->notifiers));
+	p->kept = calloc(n, sizeof(*p->kept));
+	p->old_used = calloc(n_old + 1, sizeof(*p->old_used));
+	return p->instances && p->notifiers && p->kept && p->old_used ? 0 : -1;
+}
+
+/* ---- checking the new file ------------------------------------------------ */
+
+static struct config *reload_load(const struct daemon *d, char *err, size_t errlen)
+{
+	struct config *cfg = config_load(d->opts->config_path, err, errlen);
+
+	if (cfg && config_check_system(cfg, false, err, errlen) < 0) {
+		config_free(cfg);
+		return NULL;
+	}
+	if (cfg && daemon_runs_scripts(cfg) && !daemon_runs_scripts(d->cfg)) {
+		snprintf(err, errlen,
+			 "%s: the new configuration runs scripts (exec checks or notify), but vipd "
+			 "started without them and dropped the privileges scripts need: restart it",
+			 d->opts->config_path);
+		config_free(cfg);
+		return NULL;
+	}
+	return cfg;
+}
+
+static void reload_failed(struct daemon *d, const char *err)
+{
+	d->reload.failures++;
+	d->reload.last_ok = false;
+	snprintf(d->reload.last_error, sizeof(d->reload.last_error), "%s", err);
+	log_err("reload refused: %s; the running configuration stays", err);
+}
+
+/* ---- matching instances ------------------------------------------------------ */
+
+static int old_index_of(const struct daemon *d, const struct instance_config *icfg)
+{
+	size_t i;
+
+	for (i = 0; i < d->n_instances; i++)
+		if (config_instance_same_identity(vrrp_instance_config(d->instances[i]), icfg))
+			return (int)i;
+	return -1;
+}
+
+/* Old instances with no same-identity successor: resign and go, first, so
+ * that an instance that moved (same VRID, new name) finds its socket free. */
+static void reload_remove_gone(struct daemon *d, struct reload_plan *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->cfg->n_instances; i++) {
+		int k = old_index_of(d, &p->cfg->instances[i]);
+
+		if (k >= 0 && !p->old_used[k]) {
+			p->old_used[k] = true;
+			p->kept[i] = true;
+			p->instances[i] = d->instances[k];
+		}
+	}
+	for (i = 0; i < d->n_instances; i++) {
+		if (p->old_used[i])
+			continue;
+		log_notice("reload: %s: removed", vrrp_instance_config(d->instances[i])->name);
+		vrrp_instance_stop(d->instances[i]);
+		vrrp_instance_free(d->instances[i]);
+		notify_free(d->notifiers[i]);
+		d->instances[i] = NULL;
+		d->notifiers[i] = NULL;
+	}
+}
+
+static struct notifier *old_notifier(const struct daemon *d, const struct vrrp_instance *in)
+{
+	size_t i;
+
+	for (i = 0; i < d->n_instances; i++)
+		if (d->instances[i] == in)
+			return d->notifiers[i];
+	return NULL;
+}
+
+static void forget_old_notifier(struct daemon *d, const struct vrrp_instance *in)
+{
+	size_t i;
+
+	for (i = 0; i < d->n_instances; i++)
+		if (d->instances[i] == in)
+			d->notifiers[i] = NULL;
+}
+
+/* The notifier for a kept instance: the old one when the script and user
+ * did not change, else a new one. */
+static void reload_notifier(struct daemon *d, struct reload_plan *p, size_t i,
+			    const struct instance_config *old)
+{
+	const struct instance_config *icfg = &p->cfg->instances[i];
+	struct notifier *n = old_notifier(d, p->instances[i]);
+	char err[CONFIG_ERR_MAX];
+	bool same = old->notify && icfg->notify && strcmp(old->notify, icfg->notify) == 0 &&
+		    strcmp(d->cfg->script_user, p->cfg->script_user) == 0;
+
+	if (same) {
+		p->notifiers[i] = n;
+		forget_old_notifier(d, p->instances[i]);
+		return;
+	}
+	p->notifiers[i] = daemon_new_notifier(d, p->cfg, icfg, err, sizeof(err));
+	if (icfg->notify && !p->notifiers[i])
+		log_err("reload: %s: %s", icfg->name, err);
+}
+
+static void reload_keep(struct daemon *d, struct reload_plan *p, size_t i)
+{
+	const struct instance_config *icfg = &p->cfg->instances[i];
+	const struct instance_config *old = vrrp_instance_config(p->instances[i]);
+	char change[256], err[CONFIG_ERR_MAX];
+	bool equal = config_instance_equal(old, icfg);
+
+	if (!equal)
+		config_instance_describe_change(old, icfg, change, sizeof(change));
+	reload_notifier(d, p, i, old);
+	if (vrrp_instance_reconfigure(p->instances[i], icfg, err, sizeof(err)) < 0)
+		log_err("reload: %s: %s", icfg->name, err);
+	if (equal) {
+		log_info("reload: %s: unchanged", icfg->name);
+		return;
+	}
+	log_notice("reload: %s: %s", icfg->name, change);
+	if (p->notifiers[i])
+		notify_state_why(p->notifiers[i], icfg->name, "RELOAD", icfg->priority, "", change);
+}
+
+static void reload_add(struct daemon *d, struct reload_plan *p, size_t i)
+{
+	const struct instance_config *icfg = &p->cfg->instances[i];
+	char err[CONFIG_ERR_MAX];
+
+	p->instances[i] = daemon_new_instance(d, icfg, err, sizeof(err));
+	if (!p->instances[i]) {
+		log_err("reload: %s: cannot add it: %s", icfg->name, err);
+		return;
+	}
+	p->notifiers[i] = daemon_new_notifier(d, p->cfg, icfg, err, sizeof(err));
+	if (icfg->notify && !p->notifiers[i])
+		log_err("reload: %s: %s", icfg->name, err);
+	log_notice("reload: %s: added", icfg->name);
+}
+
+/* ---- applying ------------------------------------------------------------ */
+
+/* Put the plan in place: arrays, the config, health, and start what is new. */
+static void reload_commit(struct daemon *d, struct reload_plan *p)
+{
+	char err[CONFIG_ERR_MAX];
+	size_t i, n = 0;
+
+	for (i = 0; i < p->cfg->n_instances; i++) {
+		if (!p->instances[i])
+			continue;
+		p->instances[n] = p->instances[i];
+		p->notifiers[n] = p->notifiers[i];
+		p->kept[n++] = p->kept[i];
+	}
+	for (i = 0; i < d->n_instances; i++)
+		notify_free(d->notifiers[i]); /* old notifiers not carried over */
+	free(d->instances);
+	free(d->notifiers);
+	d->instances = p->instances;
+	d->notifiers = p->notifiers;
+	d->n_instances = n;
+	for (i = 0; i < n; i++)
+		if (health_attach(d->health, d->instances[i], err, sizeof(err)) < 0)
+			log_err("reload: %s", err);
+	health_start(d->health);
+	for (i = 0; i < n; i++)
+		if (!p->kept[i])
+			vrrp_instance_start(d->instances[i]);
+	p->instances = NULL;
+	p->notifiers = NULL;
+}
+
+static void reload_apply(struct daemon *d, struct reload_plan *p)
+{
+	struct config *old_cfg = d->cfg;
+	size_t i;
+
+	reload_remove_gone(d, p);
+	for (i = 0; i < p->cfg->n_instances; i++) {
+		if (p->kept[i])
+			reload_keep(d, p, i);
+		else
+			reload_add(d, p, i);
+	}
+	d->cfg = p->cfg;
+	reload_commit(d, p);
+	config_free(old_cfg);
+}
+
+int daemon_reload(struct daemon *d, char *err, size_t errlen)
+{
+	struct reload_plan plan = { 0 };
+	struct timespec ts;
+
+	if (d->stopping) {
+		snprintf(err, errlen, "vipd is stopping");
+		return -1;
+	}
+	d->reload.count++;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	d->reload.last_unix = ts.tv_sec;
+	log_notice("reload: reading %s", d->opts->config_path);
+	plan.cfg = reload_load(d, err, errlen);
+	if (!plan.cfg) {
+		reload_failed(d, err);
+		return -1;
+	}
+	if (plan_alloc(&plan, d->n_instances) < 0 ||
+	    health_reconfigure(d->health, plan.cfg, err, errlen) < 0) {
+		if (!plan.instances || !plan.old_used)
+			snprintf(err, errlen, "out of memory");
+		config_free(plan.cfg);
+		plan_free(&plan);
+		reload_failed(d, err);
+		return -1;
+	}
+	sdnotify_reloading();
+	reload_apply(d, &plan);
+	plan_free(&plan);
+	d->reload.last_ok = true;
+	d->reload.last_error[0] = '\0';
+	sdnotify_ready();
+	daemon_report_status(d);
+	log_notice("reload: done, %zu instance(s)", d->n_instances);
+	return 0;
+}
