@@ -108,6 +108,20 @@ static int control_drain(struct daemon *d, const char *name, bool drain, FILE *o
 	return 0;
 }
 
+/* holding [NAME]: how many of the instances (or the one named) hold VIPs
+ * here; vipctl drain --wait polls it. */
+static int control_holding(struct daemon *d, const char *name, FILE *out)
+{
+	size_t i, held = 0;
+
+	for (i = 0; i < d->n_instances; i++)
+		if ((!name[0] || strcmp(vrrp_instance_config(d->instances[i])->name, name) == 0) &&
+		    vrrp_instance_holds_vips(d->instances[i]))
+			held++;
+	fprintf(out, "holding %zu\n", held);
+	return 0;
+}
+
 static int control_reload(struct daemon *d, FILE *out)
 {
 	char err[CONFIG_ERR_MAX];
@@ -144,5 +158,7 @@ int daemon_control(void *arg, const char *command, FILE *out)
 		return control_drain(d, name, true, out);
 	if ((name = command_arg(command, "resume")))
 		return control_drain(d, name, false, out);
+	if ((name = command_arg(command, "holding")))
+		return control_holding(d, name, out);
 	return control_view(d, command, out);
 }

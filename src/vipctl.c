@@ -4,7 +4,9 @@
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <sys/un.h>
@@ -24,8 +26,12 @@ enum vipctl_exit {
 
 static void usage(FILE *out)
 {
-	fprintf(out, "usage: vipctl [-s SOCK] status\n"
-		     "       vipctl [-s SOCK] COMMAND [ARG...]\n"
+	fprintf(out, "usage: vipctl [-s SOCK] status [--json]\n"
+		     "       vipctl [-s SOCK] stats [--json]\n"
+		     "       vipctl [-s SOCK] metrics\n"
+		     "       vipctl [-s SOCK] reload\n"
+		     "       vipctl [-s SOCK] drain [INSTANCE] [--wait SECONDS]\n"
+		     "       vipctl [-s SOCK] resume [INSTANCE]\n"
 		     "       vipctl -h | -V\n");
 }
 
@@ -33,8 +39,18 @@ static void help(void)
 {
 	usage(stdout);
 	printf("\n"
-	       "  status              instances, states, priorities, counters and checks\n"
-	       "  COMMAND [ARG...]    sent as one line; the daemon answers or says error:\n"
+	       "  status              instances, states, priorities, masters, VIPs, last\n"
+	       "                      transition and its reason, checks, last reload\n"
+	       "  stats               adverts, drops by reason, transitions, check runs\n"
+	       "  --json              the same as JSON (schema in vipctl(8))\n"
+	       "  metrics             Prometheus text exposition\n"
+	       "  reload              read the config again (as SIGHUP); a bad file is\n"
+	       "                      refused with file:line and exit status 1\n"
+	       "  drain               give the VIPs away and stay out of the election while\n"
+	       "                      another master is up (all instances, or INSTANCE);\n"
+	       "                      --wait: until this node holds none of them (exit 1\n"
+	       "                      after SECONDS)\n"
+	       "  resume              end a drain\n"
 	       "\n"
 	       "  -s, --socket SOCK   the control socket (default %s)\n"
 	       "  -h, --help          print this help and exit\n"
@@ -101,9 +117,9 @@ static int send_line(int fd, const char *line, int len)
 	return -1;
 }
 
-/* Copy the answer to stdout: OK, ANSWERED_ERROR when it starts with
- * "error:", UNREACHABLE when reading failed (no answer within the timeout). */
-static enum vipctl_exit copy_answer(int fd)
+/* Copy the answer to out (NULL: stdout): OK, ANSWERED_ERROR when it starts
+ * with "error:", UNREACHABLE when reading failed (no answer in time). */
+static enum vipctl_exit copy_answer(int fd, FILE *out)
 {
 	static const char error_prefix[] = "error:";
 	char start[sizeof(error_prefix)] = "";
@@ -118,7 +134,7 @@ static enum vipctl_exit copy_answer(int fd)
 			take = (size_t)n;
 		memcpy(start + seen, buf, take);
 		seen += take;
-		fwrite(buf, 1, (size_t)n, stdout);
+		fwrite(buf, 1, (size_t)n, out ? out : stdout);
 	}
 	if (n < 0) {
 		fprintf(stderr, "vipctl: no answer from vipd: %s\n",
@@ -156,16 +172,13 @@ static int parse_options(int argc, char **argv, const char **path)
 	return 0;
 }
 
-int main(int argc, char **argv)
+/* Send one command line, copy the answer to out (NULL: stdout). */
+static enum vipctl_exit run_command(const char *path, char *const words[], int n, FILE *out)
 {
-	const char *path = VIPD_CONTROL_SOCKET;
 	char line[VIPCTL_LINE_MAX + 1];
-	int fd, len, rc = parse_options(argc, argv, &path);
 	enum vipctl_exit status;
+	int fd, len = build_line(words, n, line, sizeof(line));
 
-	if (rc != 0)
-		return rc < 0 ? VIPCTL_USAGE : VIPCTL_OK;
-	len = build_line(argv + optind, argc - optind, line, sizeof(line));
 	if (len < 0) {
 		fprintf(stderr, "vipctl: the command is too long or holds control characters\n");
 		return VIPCTL_USAGE;
@@ -173,7 +186,105 @@ int main(int argc, char **argv)
 	fd = connect_to(path);
 	if (fd < 0)
 		return VIPCTL_UNREACHABLE;
-	status = send_line(fd, line, len) < 0 ? VIPCTL_UNREACHABLE : copy_answer(fd);
+	status = send_line(fd, line, len) < 0 ? VIPCTL_UNREACHABLE : copy_answer(fd, out);
 	close(fd);
-	return (int)status;
+	return status;
+}
+
+/* The words a command may take: 0 ok, -1 usage. */
+static int check_command(char *const words[], int n)
+{
+	static const char *const views[] = { "status", "stats" };
+	size_t i;
+
+	for (i = 0; i < sizeof(views) / sizeof(views[0]); i++)
+		if (strcmp(words[0], views[i]) == 0)
+			return n == 1 || (n == 2 && strcmp(words[1], "--json") == 0) ? 0 : -1;
+	if (strcmp(words[0], "metrics") == 0 || strcmp(words[0], "reload") == 0)
+		return n == 1 ? 0 : -1;
+	if (strcmp(words[0], "resume") == 0)
+		return n <= 2 ? 0 : -1;
+	return -1;
+}
+
+static double now_sec(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* How many of the named instances (or all) this node holds VIPs for; -1
+ * when the daemon cannot be asked. */
+static int holding(const char *path, const char *name)
+{
+	char *words[] = { "holding", (char *)name, NULL };
+	char answer[64] = "";
+	FILE *out = fmemopen(answer, sizeof(answer) - 1, "w");
+	int n = -1;
+
+	if (!out)
+		return -1;
+	if (run_command(path, words, name[0] ? 2 : 1, out) != VIPCTL_OK)
+		n = -1;
+	fclose(out);
+	if (sscanf(answer, "holding %d", &n) != 1)
+		return -1;
+	return n;
+}
+
+/* drain [INSTANCE] [--wait SECONDS] */
+static int drain(const char *path, char *const words[], int n)
+{
+	char *send[] = { "drain", NULL, NULL };
+	const char *name = "";
+	double wait = -1, end;
+	int i, held;
+	enum vipctl_exit status;
+
+	for (i = 1; i < n; i++) {
+		if (strcmp(words[i], "--wait") == 0 && i + 1 < n) {
+			char *tail;
+
+			wait = strtod(words[++i], &tail);
+			if (*tail || wait < 0)
+				return VIPCTL_USAGE;
+		} else if (!name[0] && words[i][0] != '-') {
+			name = words[i];
+		} else {
+			usage(stderr);
+			return VIPCTL_USAGE;
+		}
+	}
+	send[1] = (char *)name;
+	status = run_command(path, send, name[0] ? 2 : 1, NULL);
+	if (status != VIPCTL_OK || wait < 0)
+		return (int)status;
+	end = now_sec() + wait;
+	while ((held = holding(path, name)) != 0 && now_sec() < end)
+		usleep(50 * 1000);
+	if (held == 0)
+		return VIPCTL_OK;
+	fprintf(stderr, "vipctl: still holding VIPs after %g s\n", wait);
+	return VIPCTL_ANSWERED_ERROR;
+}
+
+int main(int argc, char **argv)
+{
+	const char *path = VIPD_CONTROL_SOCKET;
+	int rc = parse_options(argc, argv, &path);
+	char **words = argv + optind;
+	int n = argc - optind;
+
+	if (rc != 0)
+		return rc < 0 ? VIPCTL_USAGE : VIPCTL_OK;
+	if (strcmp(words[0], "drain") == 0)
+		return drain(path, words, n);
+	if (check_command(words, n) < 0) {
+		fprintf(stderr, "vipctl: unknown command or arguments: %s\n", words[0]);
+		usage(stderr);
+		return VIPCTL_USAGE;
+	}
+	return (int)run_command(path, words, n, NULL);
 }

@@ -254,6 +254,7 @@ static void leave_master(struct vrrp_fsm *fsm, struct vrrp_actions *out)
 		return;
 	push_advert(out, 0);
 	push(out, VRRP_ACT_DEL_VIPS);
+	fsm->master.family = AF_UNSPEC; /* whoever takes over will say */
 }
 
 static void stop_timers(struct vrrp_fsm *fsm)
