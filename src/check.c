@@ -166,6 +166,7 @@ static void check_on_done(void *arg, bool ok, const char *reason)
 {
 	struct check *c = arg;
 
+	c->stats.last_latency = time_now() - c->last_start;
 	if (ok) {
 		c->stats.successes++;
 		c->reason[0] = '\0';

@@ -51,6 +51,7 @@ const char *check_last_reason(const struct check *c);
 struct check_stats {
 	uint64_t runs, successes, failures, transitions;
 	uint64_t skipped, lost;
+	usec_t last_latency; /* start to result of the last finished run */
 };
 void check_get_stats(const struct check *c, struct check_stats *out);
 

@@ -137,11 +137,13 @@ static json_t *check_json(const struct check *c)
 	struct check_stats st;
 
 	check_get_stats(c, &st);
-	return json_pack("{s:s, s:s, s:s, s:b, s:i, s:s, s:o, s:I, s:I, s:I, s:I, s:I}", "name",
+	return json_pack("{s:s, s:s, s:s, s:b, s:i, s:s, s:o, s:f, s:I, s:I, s:I, s:I, s:I}",
+			 "name",
 			 cfg->name, "type", check_type_name(cfg->type), "target", cfg->target, "up",
 			 check_is_up(c), "weight", cfg->weight, "last_result",
 			 st.runs == 0 ? "none" : (reason[0] ? "fail" : "ok"), "last_reason",
-			 reason[0] ? json_string(reason) : json_null(), "runs", (json_int_t)st.runs,
+			 reason[0] ? json_string(reason) : json_null(), "last_latency_seconds",
+			 (double)st.last_latency / (double)USEC_PER_SEC, "runs", (json_int_t)st.runs,
 			 "successes", (json_int_t)st.successes, "failures", (json_int_t)st.failures,
 			 "transitions", (json_int_t)st.transitions, "lost_connections",
 			 (json_int_t)st.lost);
