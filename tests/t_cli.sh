@@ -62,11 +62,11 @@ status vipctl_no_command_exits_2 2 '' "$VIPCTL"
 status vipctl_bad_option_exits_2 2 '' "$VIPCTL" --bogus status
 status vipctl_unreachable_exits_3 3 '' "$VIPCTL" --socket "$TMP/none.sock" status
 
-# Every option of --help (-x and --long) is in the man page's OPTIONS.
+# Every option of --help (-x and --long; a command's too) is in the man page.
 options_match() { # NAME BINARY PAGE
 	local help man missing
 	help=$("$2" --help | sed -n '/^  *-/p' | grep -oE -- '(^| )--?[a-zA-Z][a-z-]*' | tr -d ' ' | sort -u)
-	man=$(sed -n '/^\.SH OPTIONS/,/^\.SH /p' "$3" | grep -oE -- '(\\-)+[a-zA-Z][a-z-]*' |
+	man=$(sed -n '/^\.SH SYNOPSIS/,$p' "$3" | grep -oE -- '(\\-)+[a-zA-Z][a-z-]*' |
 		sed 's/\\//g' | sort -u)
 	missing=$(comm -23 <(echo "$help") <(echo "$man"))
 	if [ -n "$help" ] && [ -z "$missing" ]; then
@@ -89,19 +89,20 @@ while True:
     line = c.makefile().readline().strip()
     if line == "status":
         c.sendall(b"router_id r\n")
-    elif line == "silent":
+    elif line == "stats":
         time.sleep(6)  # longer than vipctl waits
-    elif line != "quiet":
-        c.sendall(("error: unknown command '%s'\n" % line).encode())
+    elif line != "metrics":  # metrics: an empty answer
+        c.sendall(("error: cannot '%s'\n" % line).encode())
     c.close()
 EOF
 	STANDIN=$!
 	for _ in $(seq 100); do [ -S "$TMP/ctl.sock" ] && break; sleep 0.05; done
 	status vipctl_ok_exits_0 0 '^router_id r$' "$VIPCTL" -s "$TMP/ctl.sock" status
-	status vipctl_error_answer_exits_1 1 "^error: unknown command 'drain x'" \
-		"$VIPCTL" -s "$TMP/ctl.sock" drain x
-	status vipctl_empty_answer_exits_0 0 '' "$VIPCTL" -s "$TMP/ctl.sock" quiet
-	status vipctl_no_answer_in_5s_exits_3 3 '' "$VIPCTL" -s "$TMP/ctl.sock" silent
+	status vipctl_error_answer_exits_1 1 "^error: cannot 'reload'" \
+		"$VIPCTL" -s "$TMP/ctl.sock" reload
+	status vipctl_unknown_command_exits_2 2 '' "$VIPCTL" -s "$TMP/ctl.sock" bogus
+	status vipctl_empty_answer_exits_0 0 '' "$VIPCTL" -s "$TMP/ctl.sock" metrics
+	status vipctl_no_answer_in_5s_exits_3 3 '' "$VIPCTL" -s "$TMP/ctl.sock" stats
 else
 	echo "SKIP vipctl against a stand-in: no python3"
 fi
