@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "announce.h"
@@ -450,18 +451,48 @@ static void router_linklocal_first(struct vrrp_router *r)
 	}
 }
 
-static void router_collect(struct vrrp_router *r)
+static size_t count_vips(const struct instance_config *cfg, sa_family_t family)
 {
-	size_t i;
+	size_t i, n = 0;
 
-	for (i = 0; i < r->cfg->n_vips && r->n_vips < VRRP_MAX_ADDRS; i++)
+	for (i = 0; i < cfg->n_vips; i++)
+		n += cfg->vips[i].addr.family == family;
+	return n < VRRP_MAX_ADDRS ? n : VRRP_MAX_ADDRS;
+}
+
+static size_t count_peers(const struct instance_config *cfg, sa_family_t family)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < cfg->n_unicast_peers; i++)
+		n += cfg->unicast_peers[i].family == family;
+	return n < VRRP_MAX_ADDRS ? n : VRRP_MAX_ADDRS;
+}
+
+/* This family's VIPs and peers from the config, in arrays of their size
+ * (none allocated when the family has no VIP). 0, or -1 out of memory. */
+static int router_collect(struct vrrp_router *r)
+{
+	size_t i, nv = count_vips(r->cfg, r->family), np = count_peers(r->cfg, r->family);
+
+	r->n_vips = r->n_peers = 0;
+	r->vips = NULL;
+	r->peers = NULL;
+	if (nv == 0)
+		return 0;
+	r->vips = calloc(nv, sizeof(*r->vips));
+	r->peers = calloc(np ? np : 1, sizeof(*r->peers));
+	if (!r->vips || !r->peers)
+		return -1;
+	for (i = 0; i < r->cfg->n_vips && r->n_vips < nv; i++)
 		if (r->cfg->vips[i].addr.family == r->family)
 			r->vips[r->n_vips++] = r->cfg->vips[i];
-	for (i = 0; i < r->cfg->n_unicast_peers && r->n_peers < VRRP_MAX_ADDRS; i++)
+	for (i = 0; i < r->cfg->n_unicast_peers && r->n_peers < np; i++)
 		if (r->cfg->unicast_peers[i].family == r->family)
 			r->peers[r->n_peers++] = r->cfg->unicast_peers[i];
 	if (r->family == AF_INET6)
 		router_linklocal_first(r);
+	return 0;
 }
 
 static int router_open_socket(struct vrrp_router *r, char *err, size_t errlen)
@@ -503,7 +534,10 @@ int vrrp_router_init(struct vrrp_router *r, const struct vrrp_router_env *env,
 	loop_timer_init(&r->fsm_timer, router_on_fsm_timer, r);
 	loop_timer_init(&r->announce_timer, router_on_announce_timer, r);
 	iface_watch_init(&r->source_watch, router_on_source_changed, r);
-	router_collect(r);
+	if (router_collect(r) < 0) {
+		snprintf(err, errlen, "%s: out of memory", cfg->name);
+		return -1;
+	}
 	if (r->n_vips == 0)
 		return 0;
 	memset(&fc, 0, sizeof(fc));
@@ -557,12 +591,17 @@ void vrrp_router_release(struct vrrp_router *r)
 	if (r->sock)
 		vrrp_socket_unregister(r->sock, r->cfg->vrid);
 	r->sock = NULL;
-	if (!r->ifaces)
-		return;
-	iface_table_unwatch(r->ifaces, &r->source_watch);
-	for (i = 0; i < r->n_claimed; i++)
-		iface_table_release_vip(r->ifaces, r->ifindex, &r->vips[i].addr, r);
+	if (r->ifaces) {
+		iface_table_unwatch(r->ifaces, &r->source_watch);
+		for (i = 0; i < r->n_claimed; i++)
+			iface_table_release_vip(r->ifaces, r->ifindex, &r->vips[i].addr, r);
+	}
 	r->n_claimed = 0;
+	free(r->vips);
+	free(r->peers);
+	r->vips = NULL;
+	r->peers = NULL;
+	r->n_vips = r->n_peers = 0;
 }
 
 void vrrp_router_set_fault(struct vrrp_router *r, bool fault, const char *note)
@@ -675,24 +714,35 @@ static void router_rewatch_source(struct vrrp_router *r, const struct instance_c
 int vrrp_router_reconfigure(struct vrrp_router *r, const struct instance_config *cfg, char *err,
 			    size_t errlen)
 {
-	static struct ip_prefix old[VRRP_MAX_ADDRS];
 	const struct instance_config *old_cfg = r->cfg;
-	size_t n_old = r->n_vips;
+	struct ip_prefix *old = r->vips;
+	struct ip_addr *old_peers = r->peers;
+	size_t n_old = r->n_vips, n_old_peers = r->n_peers;
+	int rc;
 
-	memcpy(old, r->vips, n_old * sizeof(old[0]));
-	r->priority_configured = old_cfg->priority != cfg->priority;
 	r->cfg = cfg;
-	r->n_vips = r->n_peers = 0;
-	router_collect(r);
+	if (router_collect(r) < 0 || r->n_vips == 0) {
+		free(r->vips);
+		free(r->peers);
+		r->cfg = old_cfg;
+		r->vips = old;
+		r->peers = old_peers;
+		r->n_vips = n_old;
+		r->n_peers = n_old_peers;
+		snprintf(err, errlen, "%s: out of memory", cfg->name);
+		return -1;
+	}
+	r->priority_configured = old_cfg->priority != cfg->priority;
 	r->n_claimed = r->n_vips;
 	r->fsm.cfg.adver_interval_cs = cfg->advert_interval_cs;
 	r->fsm.cfg.preempt = cfg->preempt;
 	r->fsm.cfg.preempt_delay = cfg->preempt_delay;
 	router_drop_old_vips(r, old, n_old);
-	if (router_take_new_vips(r, old, n_old, err, errlen) < 0)
-		return -1;
+	rc = router_take_new_vips(r, old, n_old, err, errlen);
 	router_rewatch_source(r, old_cfg);
-	return 0;
+	free(old);
+	free(old_peers);
+	return rc;
 }
 
 static void print_drops(const struct vrrp_router *r, FILE *out)

@@ -42,9 +42,9 @@ struct vrrp_router {
 	void *owner_arg;
 	int ifindex;
 	sa_family_t family;
-	struct ip_prefix vips[VRRP_MAX_ADDRS];
+	struct ip_prefix *vips; /* this family's VIPs (link-local first for IPv6) */
 	size_t n_vips;
-	struct ip_addr peers[VRRP_MAX_ADDRS]; /* unicast peers of this family */
+	struct ip_addr *peers; /* unicast peers of this family */
 	size_t n_peers;
 	struct vrrp_fsm fsm;
 	struct vrrp_socket *sock;
