@@ -19,6 +19,8 @@ struct reload_plan {
 	struct notifier **notifiers;
 	bool *kept;     /* old instance reused */
 	bool *old_used; /* parallel to the old instances */
+	char (*drained)[CONFIG_NAME_MAX]; /* names of removed instances that were drained */
+	size_t n_drained;
 };
 
 static void plan_free(struct reload_plan *p)
@@ -27,6 +29,7 @@ static void plan_free(struct reload_plan *p)
 	free(p->notifiers);
 	free(p->kept);
 	free(p->old_used);
+	free(p->drained);
 }
 
 static int plan_alloc(struct reload_plan *p, size_t n_old)
@@ -37,7 +40,8 @@ static int plan_alloc(struct reload_plan *p, size_t n_old)
 	p->notifiers = calloc(n, sizeof(*p->notifiers));
 	p->kept = calloc(n, sizeof(*p->kept));
 	p->old_used = calloc(n_old + 1, sizeof(*p->old_used));
-	return p->instances && p->notifiers && p->kept && p->old_used ? 0 : -1;
+	p->drained = calloc(n_old + 1, sizeof(*p->drained));
+	return p->instances && p->notifiers && p->kept && p->old_used && p->drained ? 0 : -1;
 }
 
 /* ---- checking the new file ------------------------------------------------ */
@@ -100,6 +104,9 @@ static void reload_remove_gone(struct daemon *d, struct reload_plan *p)
 		if (p->old_used[i])
 			continue;
 		log_notice("reload: %s: removed", vrrp_instance_config(d->instances[i])->name);
+		if (vrrp_instance_drained(d->instances[i]))
+			snprintf(p->drained[p->n_drained++], CONFIG_NAME_MAX, "%s",
+				 vrrp_instance_config(d->instances[i])->name);
 		vrrp_instance_stop(d->instances[i]);
 		vrrp_instance_free(d->instances[i]);
 		notify_free(d->notifiers[i]);
@@ -169,6 +176,16 @@ static void reload_keep(struct daemon *d, struct reload_plan *p, size_t i)
 		notify_state_why(p->notifiers[i], icfg->name, "RELOAD", icfg->priority, "", change);
 }
 
+static bool was_drained(const struct reload_plan *p, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < p->n_drained; i++)
+		if (strcmp(p->drained[i], name) == 0)
+			return true;
+	return false;
+}
+
 static void reload_add(struct daemon *d, struct reload_plan *p, size_t i)
 {
 	const struct instance_config *icfg = &p->cfg->instances[i];
@@ -183,6 +200,8 @@ static void reload_add(struct daemon *d, struct reload_plan *p, size_t i)
 	if (icfg->notify && !p->notifiers[i])
 		log_err("reload: %s: %s", icfg->name, err);
 	log_notice("reload: %s: added", icfg->name);
+	if (was_drained(p, icfg->name))
+		vrrp_instance_set_drain(p->instances[i], true); /* a drain survives a reload */
 }
 
 /* ---- applying ------------------------------------------------------------ */
