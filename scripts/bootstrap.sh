@@ -8,7 +8,7 @@ VIPD_PACKAGES=(
 	build-essential autoconf automake libtool pkg-config
 	libconfig-dev libnl-3-dev libnl-route-3-dev libmnl-dev libssl-dev libcmocka-dev libjansson-dev libcap-ng-dev
 	systemd mandoc man-db
-	iproute2 iputils-ping nftables tcpdump socat ncat openssl curl procps psmisc python3 gnuplot-nox
+	iproute2 iputils-ping nftables tcpdump socat ncat openssl curl procps psmisc python3 python3-yaml gnuplot-nox
 	cppcheck clang-tidy clang
 	keepalived stress-ng
 )

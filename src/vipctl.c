@@ -12,6 +12,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "vipctl_generate.h"
 #include "vipd_paths.h"
 
 #define VIPCTL_TIMEOUT_SEC 5
@@ -32,6 +33,9 @@ static void usage(FILE *out)
 		     "       vipctl [-s SOCK] reload\n"
 		     "       vipctl [-s SOCK] drain [INSTANCE] [--wait SECONDS]\n"
 		     "       vipctl [-s SOCK] resume [INSTANCE]\n"
+		     "       vipctl generate config --vip ADDR/PREFIX --interface IF --peers A,B,C --node N\n"
+		     "                      [--unicast] [--vrid ID] [--advert-interval SECONDS]\n"
+		     "       vipctl generate static-pod --config PATH [--image IMAGE]\n"
 		     "       vipctl -h | -V\n");
 }
 
@@ -279,6 +283,8 @@ int main(int argc, char **argv)
 
 	if (rc != 0)
 		return rc < 0 ? VIPCTL_USAGE : VIPCTL_OK;
+	if (strcmp(words[0], "generate") == 0) /* prints text; no socket */
+		return vipctl_generate(n, words);
 	if (strcmp(words[0], "drain") == 0)
 		return drain(path, words, n);
 	if (check_command(words, n) < 0) {
