@@ -14,6 +14,8 @@
 
 #define CHECK_EXEC_REASON_MAX 96
 
+_Static_assert(CONFIG_ENV_MAX <= SPAWN_EXTRA_ENV_MAX, "an exec check's env must fit spawn's");
+
 struct check_exec {
 	struct loop *loop;
 	const struct check_config *cfg;
@@ -200,7 +202,7 @@ struct check_exec *check_exec_new(struct loop *loop, const struct check_config *
 
 void check_exec_run(struct check_exec *x, usec_t timeout)
 {
-	if (spawn_job_start(&x->job, &x->user, x->cfg->target, NULL, timeout) == 0)
+	if (spawn_job_start_env(&x->job, &x->user, x->cfg->target, NULL, x->cfg->env, timeout) == 0)
 		return;
 	snprintf(x->reason, sizeof(x->reason), "cannot start: %s", strerror(errno));
 	x->start_failed = true;

@@ -644,6 +644,7 @@ void config_free(struct config *cfg)
 		free(cfg->checks[i].server_name);
 		free(cfg->checks[i].client_cert);
 		free(cfg->checks[i].client_key);
+		free_strv(cfg->checks[i].env, cfg->checks[i].n_env);
 	}
 	for (i = 0; i < cfg->n_instances; i++)
 		free_instance(&cfg->instances[i]);

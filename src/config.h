@@ -16,6 +16,7 @@
 
 #define CONFIG_NAME_MAX 64
 #define CONFIG_ERR_MAX 512
+#define CONFIG_ENV_MAX 16 /* entries of an exec check's env (spawn.h's SPAWN_EXTRA_ENV_MAX) */
 
 enum check_type {
 	CHECK_EXEC,
@@ -39,6 +40,8 @@ struct check_config {
 	bool insecure;         /* https: skip verification (explicit only) */
 	char *client_cert;     /* https: optional client certificate (PEM) */
 	char *client_key;      /* https: its key (PEM) */
+	char **env;            /* exec: "NAME=value" for the script, NULL-terminated; NULL if none */
+	size_t n_env;
 	int line;              /* where it was defined */
 	int target_line;       /* where these keys were set (the group's line if not) */
 	int ca_file_line;

@@ -89,7 +89,7 @@ bool config_check_equal(const struct check_config *a, const struct check_config 
 	       a->fall == b->fall && a->weight == b->weight && a->initial_up == b->initial_up &&
 	       str_eq(a->ca_file, b->ca_file) && str_eq(a->server_name, b->server_name) &&
 	       a->insecure == b->insecure && str_eq(a->client_cert, b->client_cert) &&
-	       str_eq(a->client_key, b->client_key);
+	       str_eq(a->client_key, b->client_key) && strv_eq(a->env, a->n_env, b->env, b->n_env);
 }
 
 /* Append "what" to buf (comma separated). */

@@ -53,6 +53,7 @@ enum key_kind {
 #define F_REQ 1u      /* required */
 #define F_POSITIVE 2u /* K_SECS: greater than 0 */
 #define F_HTTPS 4u    /* checks: https only */
+#define F_EXEC 8u     /* checks: exec only */
 
 typedef int (*string_check_fn)(struct loader *ld, const config_setting_t *s, const char *text);
 
@@ -148,5 +149,7 @@ void cfg_print_vips(FILE *out, const void *obj);
 void cfg_print_source(FILE *out, const void *obj);
 void cfg_print_peers(FILE *out, const void *obj);
 void cfg_print_auth(FILE *out, const void *obj);
+/* The value of a check's env: { NAME = "value"; ... }. */
+void cfg_print_env(FILE *out, const void *obj);
 
 #endif

@@ -117,10 +117,74 @@ static int check_post(struct loader *ld, const config_setting_t *g, void *obj)
 	return check_https_keys(ld, g, c);
 }
 
+/* A variable name of an exec check's env: a letter or '_', then letters,
+ * digits and '_'; PATH and HOME are vipd's own. */
+static int check_env_name(struct loader *ld, const config_setting_t *e, const char *name)
+{
+	const char *p = name;
+
+	if (strcmp(name, "PATH") == 0 || strcmp(name, "HOME") == 0)
+		return cfg_fail(ld, e, "env '%s' is set by vipd (PATH and HOME are fixed)", name);
+	if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || *p == '_'))
+		return cfg_fail(ld, e, "env name '%s' must start with a letter or '_'", name);
+	for (p++; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		      (*p >= '0' && *p <= '9') || *p == '_'))
+			return cfg_fail(ld, e, "env name '%s' may only hold letters, digits and '_'",
+					name);
+	return 0;
+}
+
+static int add_env(struct loader *ld, const config_setting_t *e, struct check_config *c)
+{
+	const char *name = config_setting_name(e), *value;
+	size_t len;
+
+	if (check_env_name(ld, e, name) < 0 || cfg_check_string(ld, e, name) < 0)
+		return -1;
+	value = config_setting_get_string(e);
+	len = strlen(name) + strlen(value) + 2;
+	if (!(c->env[c->n_env] = cfg_calloc(ld, len, 1)))
+		return -1;
+	snprintf(c->env[c->n_env], len, "%s=%s", name, value);
+	c->n_env++;
+	return 0;
+}
+
+/* env = { NAME = "value"; ... }: extra environment of an exec check's script. */
+static int parse_env(struct loader *ld, const config_setting_t *s, void *obj)
+{
+	struct check_config *c = obj;
+	int i, n;
+
+	if (!s)
+		return 0;
+	if (c->type != CHECK_EXEC)
+		return cfg_fail(ld, s, "'env' applies to exec checks only");
+	if (!config_setting_is_group(s))
+		return cfg_fail(ld, s, "'env' must be a group: env = { NAME = \"value\"; };");
+	n = config_setting_length(s);
+	if (n > CONFIG_ENV_MAX)
+		return cfg_fail(ld, s, "at most %d env entries", CONFIG_ENV_MAX);
+	if (n == 0)
+		return 0;
+	if (!(c->env = cfg_calloc(ld, (size_t)n + 1, sizeof(*c->env))))
+		return -1;
+	for (i = 0; i < n; i++)
+		if (add_env(ld, cfg_elem(s, i), c) < 0)
+			return -1;
+	return 0;
+}
+
 static bool check_shows(const void *obj, const struct key *k)
 {
-	return !(k->flags & F_HTTPS) || ((const struct check_config *)obj)->type == CHECK_HTTPS;
+	const struct check_config *c = obj;
+
+	if (k->flags & F_EXEC)
+		return c->type == CHECK_EXEC;
+	return !(k->flags & F_HTTPS) || c->type == CHECK_HTTPS;
 }
+
 
 #define CHK struct check_config
 static const struct key check_keys[] = {
@@ -133,6 +197,7 @@ static const struct key check_keys[] = {
 	{ "fall", K_INT, 0, AT(CHK, fall), .min = 1, .max = COUNT_MAX, .def = 1 },
 	{ "weight", K_INT, 0, AT(CHK, weight), .min = -254, .max = 254 },
 	{ "initial", K_CHOICE, 0, AT(CHK, initial_up), .words = initial_states },
+	{ "env", K_CUSTOM, F_EXEC, .parse = parse_env, .print = cfg_print_env },
 	{ "ca_file", K_STR, F_HTTPS, AT(CHK, ca_file) },
 	{ "server_name", K_STR, F_HTTPS, AT(CHK, server_name) },
 	{ "insecure", K_BOOL, F_HTTPS, AT(CHK, insecure) },

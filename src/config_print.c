@@ -4,6 +4,7 @@
 #include "config_internal.h"
 
 #include <stdint.h>
+#include <string.h>
 
 /* ---- values ---- */
 
@@ -119,6 +120,22 @@ void cfg_print_auth(FILE *out, const void *obj)
 	fprintf(out, "{ type = \"%s\"; password = ", in->auth_type == VRRP_AUTH_AH ? "ah" : "pass");
 	print_quoted(out, in->auth_password);
 	fputs("; }", out);
+}
+
+void cfg_print_env(FILE *out, const void *obj)
+{
+	const struct check_config *c = obj;
+	size_t i;
+
+	fputc('{', out);
+	for (i = 0; i < c->n_env; i++) {
+		const char *eq = strchr(c->env[i], '=');
+
+		fprintf(out, " %.*s = ", (int)(eq - c->env[i]), c->env[i]);
+		print_quoted(out, eq + 1);
+		fputc(';', out);
+	}
+	fputs(" }", out);
 }
 
 /* ---- groups ---- */

@@ -925,9 +925,68 @@ static void unreadable_client_key_fails_system_check(void **state)
 	remove_script(dir, path);
 }
 
+/* ---- exec check env ---- */
+
+static char *env_config(const char *type, const char *target, const char *env)
+{
+	static char text[2048];
+
+	snprintf(text, sizeof(text),
+		 "checks = ( { name = \"c\"; type = \"%s\"; target = \"%s\";\n"
+		 "  env = %s; } );\n"
+		 "instances = ( { name = \"a\"; interface = \"lo\"; vrid = 1; "
+		 "vips = [ \"192.0.2.1\" ]; } );\n",
+		 type, target, env);
+	return text;
+}
+
+static void exec_check_env_is_kept_as_name_value_pairs(void **state)
+{
+	char err[CONFIG_ERR_MAX] = "", *printed;
+	struct config *cfg = config_load_string(
+		env_config("exec", "/bin/true", "{ APISERVER_VIP = \"192.0.2.100\"; PORT_2 = \"\"; }"),
+		"inline", err, sizeof(err));
+
+	(void)state;
+	if (!cfg)
+		fail_msg("%s", err);
+	assert_int_equal(cfg->checks[0].n_env, 2);
+	assert_string_equal(cfg->checks[0].env[0], "APISERVER_VIP=192.0.2.100");
+	assert_string_equal(cfg->checks[0].env[1], "PORT_2=");
+	assert_null(cfg->checks[0].env[2]);
+	printed = print_to_string(cfg);
+	assert_non_null(strstr(printed, "\t\tenv = { APISERVER_VIP = \"192.0.2.100\"; PORT_2 = \"\"; };\n"));
+	free(printed);
+	config_free(cfg);
+}
+
+static void exec_check_env_errors(void **state)
+{
+	char many[1024] = "{";
+	int i;
+
+	(void)state;
+	expect_inline_error(env_config("tcp", "127.0.0.1:2379", "{ A = \"1\"; }"),
+			    "inline:2: 'env' applies to exec checks only");
+	expect_inline_error(env_config("exec", "/bin/true", "[ \"A=1\" ]"),
+			    "inline:2: 'env' must be a group: env = { NAME = \"value\"; };");
+	expect_inline_error(env_config("exec", "/bin/true", "{ PATH = \"/tmp\"; }"),
+			    "inline:2: env 'PATH' is set by vipd (PATH and HOME are fixed)");
+	expect_inline_error(env_config("exec", "/bin/true", "{ A-B = \"1\"; }"),
+			    "inline:2: env name 'A-B' may only hold letters, digits and '_'");
+	expect_inline_error(env_config("exec", "/bin/true", "{ A = 1; }"),
+			    "inline:2: 'A' must be a string");
+	for (i = 0; i <= CONFIG_ENV_MAX; i++)
+		snprintf(many + strlen(many), sizeof(many) - strlen(many), " V%d = \"x\";", i);
+	strcat(many, " }");
+	expect_inline_error(env_config("exec", "/bin/true", many), "inline:2: at most 16 env entries");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(exec_check_env_is_kept_as_name_value_pairs),
+		cmocka_unit_test(exec_check_env_errors),
 		cmocka_unit_test(golden_files_match_normalized_output),
 		cmocka_unit_test(normalized_output_loads_back_identically),
 		cmocka_unit_test(design_example_values_are_parsed),
