@@ -17,6 +17,8 @@
 #define CONFIG_NAME_MAX 64
 #define CONFIG_ERR_MAX 512
 #define CONFIG_ENV_MAX 16 /* entries of an exec check's env (spawn.h's SPAWN_EXTRA_ENV_MAX) */
+#define CONFIG_METRICS_PORT 9650     /* metrics_listen's port when the value names none */
+#define CONFIG_METRICS_PORT_MIN 1024 /* lower ports would need CAP_NET_BIND_SERVICE */
 
 enum check_type {
 	CHECK_EXEC,
@@ -85,6 +87,9 @@ struct config {
 	char router_id[CONFIG_NAME_MAX];
 	char script_user[CONFIG_NAME_MAX]; /* default "vipd" */
 	int script_user_line;              /* where it was set; 0 when defaulted */
+	struct ip_addr metrics_addr;       /* metrics_listen; family AF_UNSPEC: off (default) */
+	uint16_t metrics_port;
+	int metrics_listen_line;           /* where it was set; 0 when absent */
 	struct check_config *checks;
 	size_t n_checks;
 	struct instance_config *instances;

@@ -151,5 +151,7 @@ void cfg_print_peers(FILE *out, const void *obj);
 void cfg_print_auth(FILE *out, const void *obj);
 /* The value of a check's env: { NAME = "value"; ... }. */
 void cfg_print_env(FILE *out, const void *obj);
+/* The value of vipd.metrics_listen: "ADDR:PORT", or "" when off. */
+void cfg_print_metrics_listen(FILE *out, const void *obj);
 
 #endif

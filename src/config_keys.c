@@ -464,9 +464,57 @@ static int instance_post(struct loader *ld, const config_setting_t *g, void *obj
 const struct group_spec cfg_instance_spec = { "instance", instance_keys, true, instance_post,
 					       NULL };
 
+/* metrics_listen = "ADDR[:PORT]" (":PORT" for 127.0.0.1): the tcp check
+ * grammar, with CONFIG_METRICS_PORT when no port is given. */
+static enum check_target_error listen_target(const char *text, struct check_target *t)
+{
+	char buf[CHECK_TARGET_HOST_MAX + 16];
+	enum check_target_error e;
+
+	snprintf(buf, sizeof(buf), "%s%s", *text == ':' ? "127.0.0.1" : "", text);
+	e = check_target_parse(false, buf, t);
+	if (e == CHECK_TARGET_NO_PORT) {
+		snprintf(buf, sizeof(buf), "%s:%d", text, CONFIG_METRICS_PORT);
+		e = check_target_parse(false, buf, t);
+	}
+	return e;
+}
+
+/* metrics_listen: off when absent or "". */
+static int parse_metrics_listen(struct loader *ld, const config_setting_t *s, void *obj)
+{
+	struct config *cfg = obj;
+	struct check_target t;
+	enum check_target_error e;
+	const char *text;
+
+	if (!s)
+		return 0;
+	if (cfg_check_string(ld, s, "metrics_listen") < 0)
+		return -1;
+	text = config_setting_get_string(s);
+	cfg->metrics_listen_line = cfg_setting_line(s);
+	if (!*text)
+		return 0;
+	e = listen_target(text, &t);
+	if (e == CHECK_TARGET_BAD_PORT || (e == CHECK_TARGET_OK && t.port < CONFIG_METRICS_PORT_MIN))
+		return cfg_fail(ld, s, "metrics_listen '%s': the port must be %d..65535", text,
+				CONFIG_METRICS_PORT_MIN);
+	if (e != CHECK_TARGET_OK)
+		return cfg_fail(ld, s, "metrics_listen '%s': %s", text, check_target_error_text(e));
+	if (ipaddr_is_v6_linklocal(&t.addr))
+		return cfg_fail(ld, s, "metrics_listen '%s': a link-local address is not supported",
+				text);
+	cfg->metrics_addr = t.addr;
+	cfg->metrics_port = t.port;
+	return 0;
+}
+
 static const struct key vipd_keys[] = {
 	{ "router_id", K_BUF, 0, AT(struct config, router_id) },
 	{ "script_user", K_BUF, 0, AT(struct config, script_user), .sdef = "vipd" },
+	{ "metrics_listen", K_CUSTOM, 0, .parse = parse_metrics_listen,
+	  .print = cfg_print_metrics_listen },
 	{ .name = NULL },
 };
 

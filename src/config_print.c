@@ -122,6 +122,21 @@ void cfg_print_auth(FILE *out, const void *obj)
 	fputs("; }", out);
 }
 
+void cfg_print_metrics_listen(FILE *out, const void *obj)
+{
+	const struct config *cfg = obj;
+	char buf[IPADDR_STRLEN];
+	bool v6;
+
+	if (cfg->metrics_addr.family == AF_UNSPEC) {
+		fputs("\"\"", out);
+		return;
+	}
+	v6 = cfg->metrics_addr.family == AF_INET6;
+	fprintf(out, "\"%s%s%s:%u\"", v6 ? "[" : "", ipaddr_str(&cfg->metrics_addr, buf),
+		v6 ? "]" : "", cfg->metrics_port);
+}
+
 void cfg_print_env(FILE *out, const void *obj)
 {
 	const struct check_config *c = obj;

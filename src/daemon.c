@@ -12,6 +12,7 @@
 #include "iface_table.h"
 #include "log.h"
 #include "loop.h"
+#include "metrics_http.h"
 #include "netlink.h"
 #include "notify.h"
 #include "pidfile.h"
@@ -269,6 +270,26 @@ bool daemon_runs_scripts(const struct config *cfg)
 	return false;
 }
 
+static int write_metrics(void *arg, FILE *out)
+{
+	return daemon_write_metrics(arg, out);
+}
+
+/* The metrics_listen listener, bound while the daemon may still bind any port. */
+static int daemon_open_metrics(struct daemon *d, char *err, size_t errlen)
+{
+	char why[CONFIG_ERR_MAX / 2];
+
+	if (d->cfg->metrics_addr.family == AF_UNSPEC)
+		return 0;
+	d->metrics = metrics_http_open(d->loop, &d->cfg->metrics_addr, d->cfg->metrics_port,
+				       write_metrics, d, why, sizeof(why));
+	if (d->metrics)
+		return 0;
+	snprintf(err, errlen, "%s:%d: %s", d->cfg->file, d->cfg->metrics_listen_line, why);
+	return -1;
+}
+
 static int daemon_setup(struct daemon *d, char *err, size_t errlen)
 {
 	if (d->opts->pidfile && pidfile_write(d->opts->pidfile, err, errlen) < 0)
@@ -300,6 +321,8 @@ static int daemon_setup(struct daemon *d, char *err, size_t errlen)
 	if (d->opts->control_path &&
 	    control_open(d->loop, d->opts->control_path, daemon_control, d, err, errlen) < 0)
 		return -1;
+	if (daemon_open_metrics(d, err, errlen) < 0)
+		return -1;
 	return privs_drop(daemon_runs_scripts(d->cfg), err, errlen);
 }
 
@@ -312,6 +335,7 @@ static void daemon_teardown(struct daemon *d)
 		loop_timer_cancel(d->loop, &d->drain_timer);
 		loop_timer_cancel(d->loop, &d->iface_retry);
 		control_close(d->loop);
+		metrics_http_close(d->metrics);
 	}
 	health_free(d->health);
 	for (i = 0; i < d->n_instances; i++)

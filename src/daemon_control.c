@@ -58,6 +58,17 @@ static int print_json(json_t *doc, FILE *out)
 	return rc;
 }
 
+int daemon_write_metrics(struct daemon *d, FILE *out)
+{
+	json_t *doc = daemon_status_doc(d);
+
+	if (!doc)
+		return -1;
+	status_print_metrics(doc, out);
+	json_decref(doc);
+	return 0;
+}
+
 /* status, status --json, stats, stats --json, metrics. */
 static int control_view(struct daemon *d, const char *command, FILE *out)
 {

@@ -40,6 +40,7 @@ struct daemon {
 	struct loop_timer drain_timer;
 	int64_t started_unix;
 	struct status_reload reload;
+	struct metrics_http *metrics; /* the metrics_listen listener, or NULL */
 };
 
 /* daemon.c: build one instance (wired to the daemon's state callback) and
@@ -53,6 +54,10 @@ void daemon_report_status(const struct daemon *d);
 
 /* daemon_control.c: answer one control-socket command. */
 int daemon_control(void *arg, const char *command, FILE *out);
+
+/* daemon_control.c: the Prometheus text of `vipctl metrics` into out (for
+ * the metrics listener); 0, or -1 without memory. */
+int daemon_write_metrics(struct daemon *d, FILE *out);
 
 /* daemon_reload.c: read the config file again and apply the difference
  * (SIGHUP, vipctl reload). 0, or -1 with "file:line: what" in err and the

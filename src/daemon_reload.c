@@ -10,6 +10,7 @@
 
 #include "daemon_internal.h"
 #include "log.h"
+#include "metrics_http.h"
 #include "sdnotify.h"
 
 /* The new world being assembled, parallel to cfg->instances. */
@@ -254,6 +255,19 @@ static void reload_apply(struct daemon *d, struct reload_plan *p)
 	config_free(old_cfg);
 }
 
+/* The metrics listener was bound before the privilege drop: a change of
+ * metrics_listen waits for a restart. */
+static void reload_metrics_listen(const struct daemon *d, const struct config *cfg)
+{
+	bool same = cfg->metrics_addr.family == AF_UNSPEC
+			    ? !d->metrics
+			    : metrics_http_listens_on(d->metrics, &cfg->metrics_addr, cfg->metrics_port);
+
+	if (!same)
+		log_warn("reload: metrics_listen changed: that needs a restart; the listener stays "
+			 "as it was");
+}
+
 int daemon_reload(struct daemon *d, char *err, size_t errlen)
 {
 	struct reload_plan plan = { 0 };
@@ -282,6 +296,7 @@ int daemon_reload(struct daemon *d, char *err, size_t errlen)
 		return -1;
 	}
 	sdnotify_reloading();
+	reload_metrics_listen(d, plan.cfg);
 	reload_apply(d, &plan);
 	plan_free(&plan);
 	d->reload.last_ok = true;

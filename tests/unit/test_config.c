@@ -266,6 +266,78 @@ static void router_id_defaults_to_hostname(void **state)
 	config_free(cfg);
 }
 
+/* metrics_listen as text: the loaded address and port, or the error. */
+static struct config *load_metrics_listen(const char *value, char *err, size_t errlen)
+{
+	char text[512];
+
+	snprintf(text, sizeof(text),
+		 "vipd: { metrics_listen = \"%s\"; };\ninstances = ( { name = \"a\"; "
+		 "interface = \"lo\"; vrid = 1; vips = [ \"192.0.2.1\" ]; } );",
+		 value);
+	return config_load_string(text, "inline", err, errlen);
+}
+
+static void metrics_listen_is_off_by_default(void **state)
+{
+	struct config *cfg = load_ok("good-minimal.conf");
+
+	(void)state;
+	assert_int_equal(cfg->metrics_addr.family, AF_UNSPEC);
+	assert_int_equal(cfg->metrics_listen_line, 0);
+	config_free(cfg);
+}
+
+static void metrics_listen_port_defaults_to_9650(void **state)
+{
+	struct config *cfg = load_ok("good-metrics.conf");
+	char err[CONFIG_ERR_MAX];
+
+	(void)state;
+	assert_int_equal(cfg->metrics_addr.family, AF_INET6);
+	assert_int_equal(cfg->metrics_port, CONFIG_METRICS_PORT);
+	assert_int_equal(cfg->metrics_listen_line, 2);
+	config_free(cfg);
+	cfg = load_metrics_listen("localhost", err, sizeof(err));
+	assert_non_null(cfg);
+	assert_int_equal(cfg->metrics_addr.family, AF_INET);
+	assert_int_equal(ntohl(cfg->metrics_addr.u.v4.s_addr), 0x7f000001);
+	assert_int_equal(cfg->metrics_port, 9650);
+	config_free(cfg);
+}
+
+static void metrics_listen_colon_port_means_loopback(void **state)
+{
+	char err[CONFIG_ERR_MAX];
+	struct config *cfg = load_metrics_listen(":9700", err, sizeof(err));
+
+	(void)state;
+	assert_non_null(cfg);
+	assert_int_equal(ntohl(cfg->metrics_addr.u.v4.s_addr), 0x7f000001);
+	assert_int_equal(cfg->metrics_port, 9700);
+	config_free(cfg);
+	cfg = load_metrics_listen("", err, sizeof(err));
+	assert_non_null(cfg);
+	assert_int_equal(cfg->metrics_addr.family, AF_UNSPEC);
+	config_free(cfg);
+}
+
+static void metrics_listen_refuses_names_and_link_local(void **state)
+{
+	char err[CONFIG_ERR_MAX];
+
+	(void)state;
+	assert_null(load_metrics_listen("metrics.local:9650", err, sizeof(err)));
+	assert_string_equal(err, "inline:1: metrics_listen 'metrics.local:9650': vipd does not "
+				 "resolve host names: write an IPv4 address, [IPv6] or localhost");
+	assert_null(load_metrics_listen("[fe80::1]:9650", err, sizeof(err)));
+	assert_string_equal(err, "inline:1: metrics_listen '[fe80::1]:9650': a link-local "
+				 "address is not supported");
+	assert_null(load_metrics_listen("::1", err, sizeof(err)));
+	assert_string_equal(err, "inline:1: metrics_listen '::1': an IPv6 address needs "
+				 "brackets: [ADDRESS]:PORT");
+}
+
 static void load_string_names_its_source_in_errors(void **state)
 {
 	char err[CONFIG_ERR_MAX];
@@ -361,6 +433,14 @@ BAD(v3_interval_is_centisecond_steps, "bad-v3-interval-step.conf",
     "bad-v3-interval-step.conf:3: advert_interval 0.015 must be a multiple of 0.01 s")
 BAD(v3_interval_max_is_40_95, "bad-v3-interval-range.conf",
     "bad-v3-interval-range.conf:3: advert_interval 41.0 out of range 0.01..40.95")
+BAD(metrics_listen_bad_address_is_an_error, "bad-metrics-address.conf",
+    "bad-metrics-address.conf:3: metrics_listen '127.0.0.256:9650': the host must be an "
+    "IPv4 address, [IPv6] or localhost")
+BAD(metrics_listen_port_below_1024_is_refused, "bad-metrics-port.conf",
+    "bad-metrics-port.conf:2: metrics_listen '127.0.0.1:80': the port must be 1024..65535")
+BAD(metrics_listen_port_above_65535_is_refused, "bad-metrics-port-range.conf",
+    "bad-metrics-port-range.conf:1: metrics_listen '127.0.0.1:65536': the port must be "
+    "1024..65535")
 BAD(v2_with_ipv6_vip_is_rejected, "bad-v2-ipv6.conf",
     "bad-v2-ipv6.conf:3: IPv6 VIP '2001:db8::100/64' needs version 3")
 BAD(duplicate_instance_name_is_rejected, "bad-dup-name.conf",
@@ -996,6 +1076,13 @@ int main(void)
 		cmocka_unit_test(same_vrid_on_other_family_or_interface_is_ok),
 		cmocka_unit_test(router_id_defaults_to_hostname),
 		cmocka_unit_test(load_string_names_its_source_in_errors),
+		cmocka_unit_test(metrics_listen_is_off_by_default),
+		cmocka_unit_test(metrics_listen_port_defaults_to_9650),
+		cmocka_unit_test(metrics_listen_colon_port_means_loopback),
+		cmocka_unit_test(metrics_listen_refuses_names_and_link_local),
+		cmocka_unit_test(metrics_listen_bad_address_is_an_error),
+		cmocka_unit_test(metrics_listen_port_below_1024_is_refused),
+		cmocka_unit_test(metrics_listen_port_above_65535_is_refused),
 		cmocka_unit_test(check_type_names),
 		cmocka_unit_test(shipped_example_configs_load),
 		cmocka_unit_test(unknown_key_in_instance_is_an_error),
