@@ -65,6 +65,7 @@ struct instance_config {
 	struct ip_addr unicast_source; /* family AF_UNSPEC when unset */
 	struct ip_addr *unicast_peers;
 	size_t n_unicast_peers;
+	uint8_t unicast_ttl_min;       /* lowest TTL / hop limit accepted from peers (255) */
 	enum vrrp_auth_type auth_type;
 	char auth_password[VRRP_V2_AUTH_LEN + 1]; /* PASS: up to 8 bytes */
 	enum vrrp_csum_form v3_checksum; /* v3 IPv4 send form: "pseudo-header" (default) or "message" */

@@ -73,6 +73,7 @@ bool config_instance_equal(const struct instance_config *a, const struct instanc
 	       a->advert_interval_cs == b->advert_interval_cs && a->preempt == b->preempt &&
 	       a->preempt_delay == b->preempt_delay && vips_eq(a, b) &&
 	       ipaddr_equal(&a->unicast_source, &b->unicast_source) && peers_eq(a, b) &&
+	       a->unicast_ttl_min == b->unicast_ttl_min &&
 	       a->auth_type == b->auth_type && strcmp(a->auth_password, b->auth_password) == 0 &&
 	       a->v3_checksum == b->v3_checksum && a->garp_count == b->garp_count &&
 	       a->garp_interval == b->garp_interval && a->garp_refresh == b->garp_refresh &&
@@ -137,7 +138,8 @@ void config_instance_describe_change(const struct instance_config *a,
 	if (a->preempt != b->preempt || a->preempt_delay != b->preempt_delay)
 		note(buf, len, &used, "preempt");
 	note_vips(a, b, buf, len, &used);
-	if (!ipaddr_equal(&a->unicast_source, &b->unicast_source) || !peers_eq(a, b))
+	if (!ipaddr_equal(&a->unicast_source, &b->unicast_source) || !peers_eq(a, b) ||
+	    a->unicast_ttl_min != b->unicast_ttl_min)
 		note(buf, len, &used, "unicast");
 	if (a->auth_type != b->auth_type || strcmp(a->auth_password, b->auth_password) != 0)
 		note(buf, len, &used, "auth");

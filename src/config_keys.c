@@ -185,7 +185,6 @@ static bool check_shows(const void *obj, const struct key *k)
 	return !(k->flags & F_HTTPS) || c->type == CHECK_HTTPS;
 }
 
-
 #define CHK struct check_config
 static const struct key check_keys[] = {
 	{ "name", K_BUF, F_REQ, AT(CHK, name), .check = check_name },
@@ -435,6 +434,8 @@ static const struct key instance_keys[] = {
 	{ "vips", K_CUSTOM, F_REQ, .parse = parse_vips, .print = cfg_print_vips },
 	{ "unicast_source", K_CUSTOM, 0, .parse = parse_source, .print = cfg_print_source },
 	{ "unicast_peers", K_CUSTOM, 0, .parse = parse_peers, .print = cfg_print_peers },
+	{ "unicast_ttl_min", K_INT, 0, AT(INST, unicast_ttl_min), .min = 1, .max = 255,
+	  .def = 255 },
 	{ "auth", K_CUSTOM, 0, .parse = parse_auth, .print = cfg_print_auth },
 	{ "checksum", K_CHOICE, 0, AT(INST, v3_checksum), .words = csum_forms },
 	{ "garp_count", K_INT, 0, AT(INST, garp_count), .min = 0, .max = 100, .def = 3 },

@@ -28,6 +28,7 @@ static const char *const drop_names[VRRP_DROP__COUNT] = {
 	[VRRP_DROP_OWN] = "own",
 	[VRRP_DROP_FAMILY] = "family",
 	[VRRP_DROP_IP_HEADER] = "ip_header",
+	[VRRP_DROP_NOT_PEER] = "not_peer",
 };
 
 const char *vrrp_drop_reason_name(enum vrrp_drop_reason reason)

@@ -29,7 +29,7 @@ enum vrrp_drop_reason {
 	VRRP_DROP_NONE = 0,     /* accepted */
 	VRRP_DROP_TOO_SHORT,    /* shorter than the fixed header */
 	VRRP_DROP_LENGTH,       /* shorter than header + count of addresses (+ auth) */
-	VRRP_DROP_TTL,          /* TTL / hop limit not 255 */
+	VRRP_DROP_TTL,          /* TTL / hop limit not 255 (unicast: below unicast_ttl_min) */
 	VRRP_DROP_VERSION,      /* version not the instance's (or not 2/3) */
 	VRRP_DROP_TYPE,         /* type not 1 */
 	VRRP_DROP_CHECKSUM,     /* checksum wrong in every accepted form */
@@ -42,6 +42,7 @@ enum vrrp_drop_reason {
 	VRRP_DROP_OWN,          /* sent by us (our own address): ignored */
 	VRRP_DROP_FAMILY,       /* IPv6 with version 2, or unknown family */
 	VRRP_DROP_IP_HEADER,    /* malformed IPv4 or AH header around the advert */
+	VRRP_DROP_NOT_PEER,     /* unicast mode: the sender is not a configured peer */
 	VRRP_DROP__COUNT
 };
 

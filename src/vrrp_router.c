@@ -278,13 +278,39 @@ static enum vrrp_drop_reason router_check_v2(const struct vrrp_router *r,
 	return VRRP_DROP_NONE;
 }
 
+static bool router_is_peer(const struct vrrp_router *r, const struct ip_addr *src)
+{
+	size_t i;
+
+	for (i = 0; i < r->n_peers; i++)
+		if (ipaddr_equal(&r->peers[i], src))
+			return true;
+	return false;
+}
+
+/* Multicast: TTL / hop limit 255 only. Unicast: only configured peers, with
+ * at least unicast_ttl_min (routed peers arrive with less than 255). */
+static enum vrrp_drop_reason router_check_sender(const struct vrrp_router *r,
+						 const struct vrrp_rx *rx)
+{
+	if (r->n_peers == 0)
+		return rx->ttl == VRRP_TTL ? VRRP_DROP_NONE : VRRP_DROP_TTL;
+	if (ipaddr_equal(&rx->src, &r->fsm.cfg.primary))
+		return VRRP_DROP_OWN;
+	if (!router_is_peer(r, &rx->src))
+		return VRRP_DROP_NOT_PEER;
+	if (rx->ttl < r->cfg->unicast_ttl_min || rx->ttl > VRRP_TTL)
+		return VRRP_DROP_TTL;
+	return VRRP_DROP_NONE;
+}
+
 static enum vrrp_drop_reason router_validate(const struct vrrp_router *r,
 					     const struct vrrp_rx *rx, struct vrrp_advert *adv)
 {
-	enum vrrp_drop_reason reason;
+	enum vrrp_drop_reason reason = router_check_sender(r, rx);
 
-	if (rx->ttl != VRRP_TTL)
-		return VRRP_DROP_TTL;
+	if (reason != VRRP_DROP_NONE)
+		return reason;
 	reason = vrrp_packet_decode(rx->payload, rx->len, &rx->src, &rx->dst, adv);
 	if (reason != VRRP_DROP_NONE)
 		return reason;

@@ -668,7 +668,7 @@ static void drop_reason_names_are_stable(void **state)
 	static const char *const names[VRRP_DROP__COUNT] = {
 		"none", "too_short", "length", "ttl", "version", "type",
 		"checksum", "count_zero", "interval_zero", "vrid", "auth_type",
-		"auth_data", "interval_mismatch", "own", "family", "ip_header",
+		"auth_data", "interval_mismatch", "own", "family", "ip_header", "not_peer",
 	};
 	int i;
 
