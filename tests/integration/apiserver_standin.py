@@ -1,11 +1,14 @@
 #!/usr/bin/env python3
 """An apiserver stand-in for the namespace tests: HTTPS on [::]:PORT (dual
 stack), HTTP/1.1 with keep-alive like the real apiserver, answering every GET
-with 200 and the node's name as the body.
+with 200 and the node's name as the body. While the file NOTREADY exists,
+/readyz answers 500 (an apiserver that lost etcd or is shutting down, still
+up); every other path still answers 200.
 
-usage: apiserver_standin.py NODE PORT CERT KEY
+usage: apiserver_standin.py NODE PORT CERT KEY [NOTREADY]
 """
 import http.server
+import os
 import socket
 import ssl
 import sys
@@ -16,7 +19,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def do_GET(self):
         body = (self.server.node_name + "\n").encode()
-        self.send_response(200)
+        status = 200
+        notready = self.server.notready_file
+        if self.path.startswith("/readyz") and notready and os.path.exists(notready):
+            body, status = b"[-]etcd failed: reason withheld\nreadyz check failed\n", 500
+        self.send_response(status)
         self.send_header("Content-Type", "text/plain")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
@@ -39,6 +46,7 @@ def main():
     node, port, cert, key = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
     server = DualStackServer(("::", port), Handler)
     server.node_name = node
+    server.notready_file = sys.argv[5] if len(sys.argv) > 5 else None
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(cert, key)
     server.socket = context.wrap_socket(server.socket, server_side=True)

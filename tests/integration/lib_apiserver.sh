@@ -6,6 +6,10 @@
 # master answered.
 
 STANDIN=$LIB_DIR/apiserver_standin.py
+# Debian's python3 (the stand-in needs only the standard library): a pyenv
+# shim first in PATH adds seconds to each start on a loaded machine.
+STANDIN_PY=/usr/bin/python3
+[ -x "$STANDIN_PY" ] || STANDIN_PY=python3
 
 # pki_setup: a CA and a server certificate for "kubernetes" (and 127.0.0.1),
 # in $LAB_DIR/pki.
@@ -33,12 +37,19 @@ apiserver_start()
 	pid=$(cat "$LAB_DIR/$node.listener.pid" 2>/dev/null)
 	[ -n "$pid" ] && kill "$pid" 2>/dev/null && rm -f "$LAB_DIR/$node.listener.pid"
 	wait_for 3 eval "! _apiserver_up $node" || fail "the plain listener of $node does not stop"
-	ip netns exec "$(ns "$node")" python3 "$STANDIN" "$node" "$PORT" \
-	    "$d/server.crt" "$d/server.key" </dev/null >>"$LAB_DIR/$node.apiserver.log" 2>&1 &
+	ip netns exec "$(ns "$node")" "$STANDIN_PY" "$STANDIN" "$node" "$PORT" \
+	    "$d/server.crt" "$d/server.key" "$LAB_DIR/$node.notready" \
+	    </dev/null >>"$LAB_DIR/$node.apiserver.log" 2>&1 &
 	echo $! >"$LAB_DIR/$node.apiserver.pid"
 	disown $!
-	wait_for 5 _apiserver_up "$node" || fail "the apiserver stand-in of $node does not listen"
+	wait_for 10 _apiserver_up "$node" || fail "the apiserver stand-in of $node does not listen"
 }
+
+# apiserver_not_ready NODE / apiserver_ready NODE: NODE's stand-in answers
+# /readyz with 500 (it lost etcd, or it is shutting down) while it stays up,
+# or with 200 again. apiserver_not_ready prints the time (ms).
+apiserver_not_ready() { : >"$LAB_DIR/$1.notready"; now_ms; }
+apiserver_ready() { rm -f "$LAB_DIR/$1.notready"; }
 
 # apiserver_kill NODE: the apiserver process dies (kill -9). Prints the time (ms).
 apiserver_kill()
