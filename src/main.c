@@ -8,14 +8,16 @@
 
 #include "config.h"
 #include "daemon.h"
+#include "keepalived_load.h"
 #include "log.h"
 #include "vipd_paths.h"
 
-enum mode { MODE_RUN, MODE_TEST, MODE_PRINT };
+enum mode { MODE_RUN, MODE_TEST, MODE_PRINT, MODE_IMPORT };
 
 struct options {
 	enum mode mode;
 	bool offline;
+	const char *import_path; /* --import-keepalived FILE */
 	bool default_control; /* no --control: VIPD_CONTROL_SOCKET */
 	struct daemon_options run;
 	bool use_syslog;
@@ -28,6 +30,7 @@ static void usage(FILE *out)
 		"usage: vipd -f FILE [--control SOCK] [--pidfile FILE] [--log stderr|syslog] [-v]\n"
 		"       vipd -t [--offline] -f FILE\n"
 		"       vipd -n -f FILE\n"
+		"       vipd --import-keepalived FILE\n"
 		"       vipd -h | -V\n");
 }
 
@@ -41,6 +44,9 @@ static void help(void)
 	       "      --offline       with -t: check only what the file says (no users, files\n"
 	       "                      or interfaces are looked up)\n"
 	       "  -n, --normalize     print the normalized configuration and exit\n"
+	       "      --import-keepalived FILE\n"
+	       "                      print the vipd config equivalent to keepalived.conf FILE;\n"
+	       "                      exit 1 when something could not be carried over\n"
 	       "      --control SOCK  the control socket for vipctl (default %s)\n"
 	       "      --pidfile FILE  write the process ID to FILE\n"
 	       "      --log TARGET    log to stderr (default) or syslog\n"
@@ -52,12 +58,13 @@ static void help(void)
 	       VIPD_CONTROL_SOCKET);
 }
 
-enum { OPT_CONTROL = 256, OPT_PIDFILE, OPT_LOG, OPT_OFFLINE };
+enum { OPT_CONTROL = 256, OPT_PIDFILE, OPT_LOG, OPT_OFFLINE, OPT_IMPORT };
 
 static const struct option long_options[] = {
 	{ "config", required_argument, NULL, 'f' },
 	{ "test", no_argument, NULL, 't' },
 	{ "offline", no_argument, NULL, OPT_OFFLINE },
+	{ "import-keepalived", required_argument, NULL, OPT_IMPORT },
 	{ "normalize", no_argument, NULL, 'n' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "version", no_argument, NULL, 'V' },
@@ -88,6 +95,7 @@ static int take_option(int c, struct options *o)
 	case 'n': o->mode = MODE_PRINT; return 0;
 	case 'v': o->verbosity++; return 0;
 	case OPT_OFFLINE: o->offline = true; return 0;
+	case OPT_IMPORT: o->import_path = optarg; return 0;
 	case OPT_CONTROL: o->run.control_path = optarg; return 0;
 	case OPT_PIDFILE: o->run.pidfile = optarg; return 0;
 	case OPT_LOG:
@@ -109,7 +117,13 @@ static int parse_options(int argc, char **argv, struct options *o)
 	while ((c = getopt_long(argc, argv, "f:tnvVh", long_options, NULL)) != -1)
 		if ((rc = take_option(c, o)) != 0)
 			return rc;
-	if (optind < argc || !o->run.config_path) {
+	if (o->import_path && (o->run.config_path || o->mode != MODE_RUN || o->offline)) {
+		fprintf(stderr, "vipd: --import-keepalived FILE goes alone\n");
+		return -1;
+	}
+	if (o->import_path)
+		o->mode = MODE_IMPORT;
+	if (optind < argc || (!o->run.config_path && !o->import_path)) {
 		usage(stderr);
 		return -1;
 	}
@@ -191,6 +205,8 @@ int main(int argc, char **argv)
 
 	if (rc != 0)
 		return rc < 0 ? 2 : 0;
+	if (o.mode == MODE_IMPORT)
+		return keepalived_import_file(o.import_path, stdout, stderr);
 	cfg = load_checked(&o);
 	if (!cfg)
 		return 1;

@@ -66,7 +66,7 @@ status vipctl_unreachable_exits_3 3 '' "$VIPCTL" --socket "$TMP/none.sock" statu
 options_match() { # NAME BINARY PAGE
 	local help man missing
 	help=$("$2" --help | sed -n '/^  *-/p' | grep -oE -- '(^| )--?[a-zA-Z][a-z-]*' | tr -d ' ' | sort -u)
-	man=$(sed -n '/^\.SH SYNOPSIS/,$p' "$3" | grep -oE -- '(\\-)+[a-zA-Z][a-z-]*' |
+	man=$(sed -n '/^\.SH SYNOPSIS/,$p' "$3" | grep -oE -- '(\\-)+[a-zA-Z]([a-z-]|\\-)*' |
 		sed 's/\\//g' | sort -u)
 	missing=$(comm -23 <(echo "$help") <(echo "$man"))
 	if [ -n "$help" ] && [ -z "$missing" ]; then

@@ -2,13 +2,13 @@
  * transitions, for the integration tests.
  *
  *   check_probe [-u USER] [-i SEC] [-t SEC] [-r RISE] [-f FALL] [-U]
- *               [-n RUNS] [-d SEC] [-k] [-v] exec|tcp|https TARGET
+ *               [-e NAME=VALUE]... [-n RUNS] [-d SEC] [-k] [-v] exec|tcp|https TARGET
  *
  * Prints "up" / "down: REASON" on each transition, and at the end
  * "runs=.. successes=.. failures=.. skipped=.. transitions=.. up=.. reason=..".
  * Stops after RUNS finished runs, after -d seconds, or on SIGTERM/SIGINT.
  * -k: after stopping the check, stay in the loop (reaping) until SIGTERM, so
- * a test can look for leftover children. Exit 2 when the check cannot be set
+ * a test can look for leftover children. -e: an exec check's env entry. Exit 2 when the check cannot be set
  * up (the error on stderr), 0 otherwise. */
 #include <signal.h>
 #include <stdio.h>
@@ -23,6 +23,7 @@
 
 struct probe_opts {
 	struct check_config cfg;
+	char *env[CONFIG_ENV_MAX + 1];
 	const char *user;
 	unsigned max_runs;
 	usec_t duration;
@@ -114,7 +115,7 @@ static enum check_type parse_type(const char *s)
 static void usage(void)
 {
 	fprintf(stderr, "usage: check_probe [-u USER] [-i SEC] [-t SEC] [-r N] [-f N] [-U] "
-			"[-n RUNS] [-d SEC] [-k] [-v] exec|tcp|https TARGET\n");
+			"[-e NAME=VALUE]... [-n RUNS] [-d SEC] [-k] [-v] exec|tcp|https TARGET\n");
 	exit(2);
 }
 
@@ -130,7 +131,7 @@ static void parse_args(int argc, char **argv, struct probe_opts *o)
 	o->cfg.fall = 1;
 	o->cfg.insecure = true;
 	o->user = "nobody";
-	while ((opt = getopt(argc, argv, "u:i:t:r:f:Un:d:kv")) != -1) {
+	while ((opt = getopt(argc, argv, "u:i:t:r:f:Ue:n:d:kv")) != -1) {
 		switch (opt) {
 		case 'u':
 			o->user = optarg;
@@ -149,6 +150,12 @@ static void parse_args(int argc, char **argv, struct probe_opts *o)
 			break;
 		case 'U':
 			o->cfg.initial_up = true;
+			break;
+		case 'e':
+			if (o->cfg.n_env == CONFIG_ENV_MAX || !strchr(optarg, '='))
+				usage();
+			o->env[o->cfg.n_env++] = optarg;
+			o->cfg.env = o->env;
 			break;
 		case 'n':
 			o->max_runs = (unsigned)atoi(optarg);
