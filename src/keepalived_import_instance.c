@@ -143,51 +143,51 @@ static void inst_auth(struct ki *k, struct ki_instance *in, const struct kp_node
 /* ---- addresses ---- */
 
 /* One option of a virtual_ipaddress line ("dev eth0", "label eth0:1"); the
- * number of words it took. *bad when the address cannot be carried over. */
-static size_t vip_option(struct ki *k, struct ki_instance *in, const struct kp_node *e, size_t i,
-			 bool *bad)
+ * number of words it took. False when the address cannot be carried over. */
+static bool vip_option(struct ki *k, const struct ki_instance *in, const struct kp_node *e,
+		       size_t *i)
 {
-	const char *opt = e->args[i], *val = i + 1 < e->n_args ? e->args[i + 1] : NULL;
+	const char *opt = e->args[*i], *val = *i + 1 < e->n_args ? e->args[*i + 1] : NULL;
 
-	*bad = strcmp(opt, "no_track") != 0;
-	if (!*bad)
-		return 1;
-	if (!val) {
+	*i += val ? 2 : 1;
+	if (strcmp(opt, "no_track") == 0) {
+		*i -= val ? 1 : 0;
+		return true;
+	}
+	if (!val)
 		ki_fail(k, e, "virtual_ipaddress option '%s' not supported here: give the address "
 			"alone", opt);
-		return 1;
-	}
-	if (strcmp(opt, "dev") == 0 && strcmp(val, in->interface) != 0)
+	else if (strcmp(opt, "dev") == 0 && strcmp(val, in->interface) != 0)
 		ki_fail(k, e, "'dev %s' not supported: vipd adds an instance's VIPs on its "
 			"interface (%s); make an instance on %s for them", val, in->interface, val);
-	else if (strcmp(opt, "label") == 0)
-		ki_warn(k, e, "'label %s' not carried over: vipd adds the address without a label "
-			"(ip addr shows it either way)", val);
-	else if (strcmp(opt, "brd") == 0 || strcmp(opt, "broadcast") == 0)
-		ki_warn(k, e, "'%s %s' not carried over: vipd adds the address without a broadcast "
-			"address", opt, val);
 	else if (strcmp(opt, "scope") == 0 && strcmp(val, "global") != 0)
 		ki_fail(k, e, "'scope %s' not supported: vipd adds VIPs with scope global", val);
-	else if (strcmp(opt, "dev") != 0 && strcmp(opt, "scope") != 0)
+	else if (strcmp(opt, "label") == 0 || strcmp(opt, "brd") == 0 ||
+		 strcmp(opt, "broadcast") == 0) {
+		ki_warn(k, e, "'%s %s' not carried over: vipd adds the address without a %s (ip "
+			"addr shows it either way)", opt, val,
+			opt[0] == 'l' ? "label" : "broadcast address");
+		return true;
+	} else if (strcmp(opt, "dev") != 0 && strcmp(opt, "scope") != 0)
 		ki_fail(k, e, "virtual_ipaddress option '%s' not supported: give the address with "
 			"dev and label only", opt);
 	else
-		*bad = false;
-	return 2;
+		return true;
+	return false;
 }
 
 static void add_vip(struct ki *k, struct ki_instance *in, const struct kp_node *e)
 {
 	struct ip_prefix p, *grown;
 	char text[IPADDR_STRLEN];
-	bool bad = false, any_bad = false;
-	size_t i;
+	bool ok = true;
+	size_t i = 0;
 
 	if (ki_placeholder(k, e))
 		return;
-	for (i = 0; i < e->n_args; any_bad |= bad)
-		i += vip_option(k, in, e, i, &bad);
-	if (any_bad)
+	while (i < e->n_args)
+		ok &= vip_option(k, in, e, &i);
+	if (!ok)
 		return;
 	if (ipprefix_parse(e->keyword, &p) < 0) {
 		ki_fail(k, e, "'%s' is not an address%s", e->keyword,
@@ -221,6 +221,33 @@ static void inst_excluded(struct ki *k, struct ki_instance *in, const struct kp_
 		"no keepalived is left in the group, move these into virtual_ipaddress");
 }
 
+/* "min_ttl N" and "max_ttl N" of a peer: vipd has one lowest TTL per
+ * instance (unicast_ttl_min) and no highest. */
+static void peer_ttl(struct ki *k, struct ki_instance *in, const struct kp_node *e)
+{
+	long long ttl;
+	size_t i;
+
+	for (i = 0; i + 1 < e->n_args; i += 2) {
+		if (!ki_int(k, e, e->args[i + 1], 0, 255, &ttl))
+			continue;
+		if (strcmp(e->args[i], "max_ttl") == 0 && ttl != 255)
+			ki_fail(k, e, "'max_ttl %lld' not supported: vipd takes adverts of any TTL "
+				"from unicast_ttl_min up; drop it", ttl);
+		else if (strcmp(e->args[i], "min_ttl") == 0 && in->ttl_min != KI_UNSET &&
+			 in->ttl_min != (ttl ? ttl : 1))
+			ki_fail(k, e, "'min_ttl %lld' not supported beside another peer's: vipd has "
+				"one unicast_ttl_min per instance; give every peer the same", ttl);
+		else if (strcmp(e->args[i], "min_ttl") == 0)
+			in->ttl_min = ttl ? ttl : 1;
+		else if (strcmp(e->args[i], "max_ttl") != 0)
+			ki_fail(k, e, "unicast_peer option '%s' not supported: give the address, "
+				"min_ttl and max_ttl only", e->args[i]);
+	}
+	if (e->n_args % 2)
+		ki_fail(k, e, "unicast_peer option '%s' needs a value", e->args[e->n_args - 1]);
+}
+
 static void inst_peers(struct ki *k, struct ki_instance *in, const struct kp_node *n)
 {
 	const struct kp_node *e;
@@ -229,9 +256,7 @@ static void inst_peers(struct ki *k, struct ki_instance *in, const struct kp_nod
 	for (e = n->child; e; e = e->next) {
 		struct ip_addr a;
 
-		if (e->n_args)
-			ki_fail(k, e, "unicast_peer option '%s' not supported: vipd accepts unicast "
-				"adverts with TTL 255 only; give the address alone", e->args[0]);
+		peer_ttl(k, in, e);
 		if (ipaddr_parse(e->keyword, &a) < 0) {
 			ki_fail(k, e, "unicast_peer '%s' is not an address", e->keyword);
 			continue;
@@ -241,6 +266,20 @@ static void inst_peers(struct ki *k, struct ki_instance *in, const struct kp_nod
 		in->peers = grown;
 		in->peers[in->n_peers - 1] = a;
 	}
+	if (in->n_peers && in->ttl_min == KI_UNSET)
+		ki_note(k, n, "keepalived takes unicast adverts of any TTL from its peers, vipd only "
+			"with 255 (unicast_ttl_min): lower it if the peers are routed");
+}
+
+static void inst_unicast_ttl(struct ki *k, struct ki_instance *in, const struct kp_node *n)
+{
+	const char *v = ki_value(k, n);
+	long long ttl;
+
+	(void)in;
+	if (v && ki_int(k, n, v, 1, 255, &ttl) && ttl != 255)
+		ki_fail(k, n, "'unicast_ttl %lld' not supported: vipd sends unicast adverts with "
+			"TTL 255; set unicast_ttl_min on the peers instead", ttl);
 }
 
 /* ---- tracking ---- */
@@ -465,6 +504,7 @@ static const struct inst_key inst_keys[] = {
 	{ "virtual_ipaddress_excluded", inst_excluded },
 	{ "unicast_src_ip", inst_source },
 	{ "unicast_peer", inst_peers },
+	{ "unicast_ttl", inst_unicast_ttl },
 	{ "nopreempt", inst_nopreempt },
 	{ "preempt_delay", inst_preempt_delay },
 	{ "track_script", inst_track_script },
@@ -612,6 +652,7 @@ void ki_instance(struct ki *k, const struct kp_node *n)
 	in->advert_us = KI_USEC;
 	in->preempt = true;
 	in->preempt_delay_us = 0;
+	in->ttl_min = KI_UNSET;
 	in->garp = (struct ki_garp){ KI_UNSET, KI_UNSET, KI_UNSET };
 	if (name_taken(k, name)) {
 		ki_fail(k, n, "vrrp_instance '%s': there is another instance of that name", name);
@@ -681,6 +722,8 @@ static void write_addrs(FILE *f, const struct ki_instance *in)
 	for (i = 0; i < in->n_peers; i++)
 		fprintf(f, "%s\"%s\"", i ? ", " : " ", ipaddr_str(&in->peers[i], buf));
 	fputs(" ];\n", f);
+	if (in->ttl_min != KI_UNSET)
+		fprintf(f, "\t\tunicast_ttl_min = %lld;\n", in->ttl_min);
 }
 
 static void write_garp(FILE *f, const struct ki_garp *g)

@@ -61,6 +61,7 @@ struct ki_instance {
 	struct ip_addr source;
 	struct ip_addr *peers;
 	size_t n_peers;
+	long long ttl_min; /* unicast_ttl_min, KI_UNSET: vipd's default */
 	int auth; /* 0 none, 1 pass, 2 ah */
 	char password[9];
 	const struct kp_node *auth_node;

@@ -389,6 +389,38 @@ static void ipv6_instance_uses_version_3(void **state)
 	result_free(&r);
 }
 
+static void vip_with_its_own_dev_and_a_label_is_kept_dev_elsewhere_is_not(void **state)
+{
+	struct result r = import_text("vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 5\n"
+				      " virtual_ipaddress {\n  192.0.2.1/24 dev eth0 label eth0:1\n"
+				      "  192.0.2.2 dev eth1\n }\n}\n");
+	struct config *cfg = load_output(&r);
+	char buf[IPADDR_STRLEN];
+
+	(void)state;
+	assert_int_equal(r.rc, 1);
+	assert_int_equal(cfg->instances[0].n_vips, 1);
+	assert_string_equal(ipprefix_str(&cfg->instances[0].vips[0], buf), "192.0.2.1/24");
+	assert_has(r.msgs, "t.conf:5: warning: 'label eth0:1' not carried over");
+	assert_has(r.msgs, "t.conf:6: 'dev eth1' not supported");
+	config_free(cfg);
+	result_free(&r);
+}
+
+static void unicast_peer_min_ttl_becomes_unicast_ttl_min(void **state)
+{
+	struct result r = import_text(INSTANCE_HEAD " unicast_peer {\n  192.0.2.2 min_ttl 250\n"
+				      "  192.0.2.3 min_ttl 250 max_ttl 255\n }\n}\n");
+	struct config *cfg = load_output(&r);
+
+	(void)state;
+	assert_int_equal(r.rc, 0);
+	assert_int_equal(cfg->instances[0].n_unicast_peers, 2);
+	assert_int_equal(cfg->instances[0].unicast_ttl_min, 250);
+	config_free(cfg);
+	result_free(&r);
+}
+
 static void exit_status_is_1_without_an_instance(void **state)
 {
 	struct result r = import_text("global_defs {\n router_id x\n}\n");
@@ -492,6 +524,8 @@ int main(void)
 		cmocka_unit_test(unsupported_keyword_says_file_line_and_what_to_do),
 		cmocka_unit_test(lvs_sections_make_one_warning_line),
 		cmocka_unit_test(ipv6_instance_uses_version_3),
+		cmocka_unit_test(vip_with_its_own_dev_and_a_label_is_kept_dev_elsewhere_is_not),
+		cmocka_unit_test(unicast_peer_min_ttl_becomes_unicast_ttl_min),
 		cmocka_unit_test(exit_status_is_1_without_an_instance),
 		cmocka_unit_test(golden_files_match_the_import),
 	};
