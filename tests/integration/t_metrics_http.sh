@@ -19,6 +19,7 @@
 # 5. A metrics port already taken fails start-up with the key's file:line;
 #    a reload that changes metrics_listen says it needs a restart and the
 #    listener stays.
+# 6. vipd stops cleanly (exit 0) with metrics clients connected.
 # shellcheck source=tests/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
 
@@ -319,4 +320,15 @@ wait_for 5 grep -q 'metrics_listen changed: that needs a restart' "$LAB_DIR/m2.l
     fail "m2's log does not say that metrics_listen needs a restart"
 assert_eq 200 "$(http_code m2 /healthz)" "m2's /healthz on the old port after the reload"
 echo "PASS: a taken port fails start-up with file:line; a reload keeps the listener"
+
+# ---- 6. a graceful stop with clients connected
+idle_clients m1 5 1.5 >/dev/null &
+idle_pid=$!
+sleep 0.5
+stop_node m1 || fail "m1 did not stop with clients connected"
+assert_eq 0 "$(cat "$LAB_DIR/m1.rc")" "m1's exit status"
+stop_node m2 || fail "m2 did not stop"
+assert_eq 0 "$(cat "$LAB_DIR/m2.rc")" "m2's exit status"
+wait "$idle_pid"
+echo "PASS: vipd stops cleanly with metrics clients connected"
 echo PASS
