@@ -361,8 +361,10 @@ static void script_key(struct ki *k, struct ki_script *s, const struct kp_node *
 	if (strcmp(kw, "script") == 0) {
 		free(s->command);
 		s->command = n->n_args ? ki_command(k, n, 0, n->n_args) : NULL;
-		if (!n->n_args)
-			ki_fail(k, n, "'script' needs a command");
+		if (s->command && !s->command[strspn(s->command, " \t")]) {
+			free(s->command);
+			s->command = NULL;
+		}
 	} else if (strcmp(kw, "interval") == 0)
 		script_secs(k, n, &s->interval_us);
 	else if (strcmp(kw, "timeout") == 0)
