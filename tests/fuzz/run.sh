@@ -23,20 +23,12 @@ clang $flags $(pkg-config --cflags libconfig) tests/fuzz/fuzz_keepalived_import.
 	src/keepalived_import_advice.c src/config.c src/config_keys.c src/config_print.c \
 	src/config_scan.c src/check_target.c src/ipaddr.c src/log.c $(pkg-config --libs libconfig) \
 	-o "$out/fuzz_keepalived_import"
-# The keepalived importer: its parser and mapping, and vipd's loader (no files read).
-clang $flags $(pkg-config --cflags libconfig) tests/fuzz/fuzz_keepalived_import.c \
-	src/keepalived_parse.c src/keepalived_import.c src/keepalived_import_instance.c \
-	src/keepalived_import_advice.c src/config.c src/config_keys.c src/config_print.c \
-	src/config_scan.c src/check_target.c src/ipaddr.c src/log.c $(pkg-config --libs libconfig) \
-	-o "$out/fuzz_keepalived_import"
 
 # libconfig 1.5 itself leaks a few bytes after a syntax error: suppress only that.
 export LSAN_OPTIONS="suppressions=$PWD/tests/fuzz/fuzz_config.lsan.supp"
 mkdir -p "$out/fuzz_vrrp_packet.corpus" "$out/fuzz_config.corpus" "$out/fuzz_http_resp.corpus" \
 	"$out/fuzz_check_target.corpus" "$out/fuzz_http_req.corpus"
 cp tests/unit/config/*.conf conf/*.conf* "$out/fuzz_config.corpus/"
-mkdir -p "$out/fuzz_keepalived_import.corpus"
-cp tests/unit/import/*.conf tests/unit/import/*.part "$out/fuzz_keepalived_import.corpus/"
 mkdir -p "$out/fuzz_keepalived_import.corpus"
 cp tests/unit/import/*.conf tests/unit/import/*.part "$out/fuzz_keepalived_import.corpus/"
 # check targets: the first byte picks the grammar (odd: https, even: tcp)
@@ -69,6 +61,5 @@ run_target fuzz_config -dict="$PWD/tests/fuzz/config.dict"
 run_target fuzz_http_resp
 run_target fuzz_check_target
 run_target fuzz_keepalived_import -dict="$PWD/tests/fuzz/keepalived.dict" -detect_leaks=0
-run_target fuzz_keepalived_import -detect_leaks=0
 run_target fuzz_http_req -max_len=8200
 echo "artifacts and corpora: $out"
