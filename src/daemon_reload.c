@@ -22,7 +22,16 @@ struct reload_plan {
 	bool *old_used; /* parallel to the old instances */
 	char (*drained)[CONFIG_NAME_MAX]; /* names of removed instances that were drained */
 	size_t n_drained;
+	char error[CONFIG_ERR_MAX + CONFIG_NAME_MAX + 4]; /* the first thing not applied */
 };
+
+/* Log what could not be applied, and keep the first for the answer. */
+static void plan_error(struct reload_plan *p, const char *name, const char *err)
+{
+	log_err("reload: %s: %s", name, err);
+	if (!p->error[0])
+		snprintf(p->error, sizeof(p->error), "%s: %s", name, err);
+}
 
 static void plan_free(struct reload_plan *p)
 {
@@ -72,6 +81,16 @@ static void reload_failed(struct daemon *d, const char *err)
 	d->reload.last_ok = false;
 	snprintf(d->reload.last_error, sizeof(d->reload.last_error), "%s", err);
 	log_err("reload refused: %s; the running configuration stays", err);
+}
+
+/* The file was good but part of it could not be applied (a VIP another
+ * instance still holds, no memory): say so everywhere, exit 1 in vipctl. */
+static void reload_partial(struct daemon *d, const char *err)
+{
+	d->reload.failures++;
+	d->reload.last_ok = false;
+	snprintf(d->reload.last_error, sizeof(d->reload.last_error), "%s", err);
+	log_err("reload applied with errors: %s", err);
 }
 
 /* ---- matching instances ------------------------------------------------------ */
@@ -167,7 +186,7 @@ static void reload_keep(struct daemon *d, struct reload_plan *p, size_t i)
 		config_instance_describe_change(old, icfg, change, sizeof(change));
 	reload_notifier(d, p, i, old);
 	if (vrrp_instance_reconfigure(p->instances[i], icfg, err, sizeof(err)) < 0)
-		log_err("reload: %s: %s", icfg->name, err);
+		plan_error(p, icfg->name, err);
 	if (equal) {
 		log_info("reload: %s: unchanged", icfg->name);
 		return;
@@ -194,7 +213,7 @@ static void reload_add(struct daemon *d, struct reload_plan *p, size_t i)
 
 	p->instances[i] = daemon_new_instance(d, icfg, err, sizeof(err));
 	if (!p->instances[i]) {
-		log_err("reload: %s: cannot add it: %s", icfg->name, err);
+		plan_error(p, icfg->name, err);
 		return;
 	}
 	p->notifiers[i] = daemon_new_notifier(d, p->cfg, icfg, err, sizeof(err));
@@ -238,18 +257,25 @@ static void reload_commit(struct daemon *d, struct reload_plan *p)
 	p->notifiers = NULL;
 }
 
+/* Kept instances in two steps (every one lets go of dropped VIPs before any
+ * claims new ones, so a VIP may move between them), then the new ones. */
 static void reload_apply(struct daemon *d, struct reload_plan *p)
 {
 	struct config *old_cfg = d->cfg;
+	char err[CONFIG_ERR_MAX];
 	size_t i;
 
 	reload_remove_gone(d, p);
-	for (i = 0; i < p->cfg->n_instances; i++) {
+	for (i = 0; i < p->cfg->n_instances; i++)
 		if (p->kept[i])
 			reload_keep(d, p, i);
-		else
+	for (i = 0; i < p->cfg->n_instances; i++)
+		if (p->kept[i] && vrrp_instance_reconfigure_finish(p->instances[i], err,
+								   sizeof(err)) < 0)
+			plan_error(p, p->cfg->instances[i].name, err);
+	for (i = 0; i < p->cfg->n_instances; i++)
+		if (!p->kept[i])
 			reload_add(d, p, i);
-	}
 	d->cfg = p->cfg;
 	reload_commit(d, p);
 	config_free(old_cfg);
@@ -298,11 +324,17 @@ int daemon_reload(struct daemon *d, char *err, size_t errlen)
 	sdnotify_reloading();
 	reload_metrics_listen(d, plan.cfg);
 	reload_apply(d, &plan);
+	sdnotify_ready();
+	daemon_report_status(d);
+	if (plan.error[0]) {
+		snprintf(err, errlen, "applied with errors: %s", plan.error);
+		plan_free(&plan);
+		reload_partial(d, err);
+		return -1;
+	}
 	plan_free(&plan);
 	d->reload.last_ok = true;
 	d->reload.last_error[0] = '\0';
-	sdnotify_ready();
-	daemon_report_status(d);
 	log_notice("reload: done, %zu instance(s)", d->n_instances);
 	return 0;
 }

@@ -1,6 +1,7 @@
 /* The status document and its human views (table, stats). */
 #include "status.h"
 
+#include <net/if.h>
 #include <string.h>
 #include <time.h>
 
@@ -9,6 +10,7 @@
 #include "ipaddr.h"
 #include "vrrp_instance.h"
 #include "vrrp_router.h"
+#include "vrrp_socket.h"
 
 /* ---- building ---------------------------------------------------------- */
 
@@ -159,6 +161,31 @@ static json_t *checks_json(const struct health *h)
 	return list;
 }
 
+/* Drops before any router saw the packet (unknown VRID, bad IP header, too
+ * short), per VRRP socket (interface and family). */
+static json_t *sockets_json(void)
+{
+	const struct vrrp_socket *s = NULL;
+	json_t *list = json_array();
+	char ifname[IF_NAMESIZE];
+	int reason;
+
+	while ((s = vrrp_socket_next(s))) {
+		json_t *drops = json_object();
+
+		for (reason = 1; reason < VRRP_DROP__COUNT; reason++)
+			json_object_set_new(drops, vrrp_drop_reason_name(reason),
+					    json_integer((json_int_t)vrrp_socket_drops(s, reason)));
+		if (!if_indextoname((unsigned)vrrp_socket_ifindex(s), ifname))
+			snprintf(ifname, sizeof(ifname), "#%d", vrrp_socket_ifindex(s));
+		json_array_append_new(list,
+				      json_pack("{s:s, s:s, s:o}", "interface", ifname, "family",
+						vrrp_socket_family(s) == AF_INET ? "IPv4" : "IPv6",
+						"drops", drops));
+	}
+	return list;
+}
+
 static json_t *reload_json(const struct status_reload *r)
 {
 	return json_pack("{s:I, s:I, s:o, s:b, s:o}", "count", (json_int_t)r->count, "failures",
@@ -175,12 +202,12 @@ json_t *status_build(const struct status_source *src)
 
 	for (i = 0; i < src->n_instances; i++)
 		json_array_append_new(instances, instance_json(src->instances[i], started));
-	return json_pack("{s:s, s:s, s:s, s:I, s:I, s:o, s:o, s:o}", "version", PACKAGE_VERSION,
-			 "router_id", src->router_id, "config_file", src->config_file,
-			 "started_unix_time", (json_int_t)src->started_unix, "uptime_seconds",
-			 (json_int_t)(time(NULL) - src->started_unix), "reload",
+	return json_pack("{s:s, s:s, s:s, s:I, s:I, s:o, s:o, s:o, s:o}", "version",
+			 PACKAGE_VERSION, "router_id", src->router_id, "config_file",
+			 src->config_file, "started_unix_time", (json_int_t)src->started_unix,
+			 "uptime_seconds", (json_int_t)(time(NULL) - src->started_unix), "reload",
 			 reload_json(src->reload), "instances", instances, "checks",
-			 checks_json(src->health));
+			 checks_json(src->health), "sockets", sockets_json());
 }
 
 /* ---- the table ----------------------------------------------------------- */

@@ -200,6 +200,23 @@ static void print_checks(const json_t *doc, FILE *out)
 	check_samples(doc, out, "check_latency_seconds", "last_latency_seconds");
 }
 
+static void print_sockets(const json_t *doc, FILE *out)
+{
+	const json_t *sk, *v;
+	const char *key;
+	size_t i;
+
+	family_header("socket_drops_total", "counter",
+		      "Packets dropped before any instance saw them, by reason (e.g. vrid).", out);
+	json_array_foreach(json_object_get(doc, "sockets"), i, sk)
+		json_object_foreach(json_object_get(sk, "drops"), key, v) {
+			const char *labels[] = { "interface", str(sk, "interface"), "family",
+						 str(sk, "family"), "reason", key, NULL };
+
+			sample(out, "socket_drops_total", json_number_value(v), labels);
+		}
+}
+
 static void print_daemon(const json_t *doc, FILE *out)
 {
 	const json_t *rl = json_object_get(doc, "reload");
@@ -232,4 +249,5 @@ void status_print_metrics(const json_t *doc, FILE *out)
 		each_router(doc, router_families[i].fn, out);
 	}
 	print_checks(doc, out);
+	print_sockets(doc, out);
 }

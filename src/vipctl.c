@@ -252,8 +252,10 @@ static int drain(const char *path, char *const words[], int n)
 			char *tail;
 
 			wait = strtod(words[++i], &tail);
-			if (*tail || wait < 0)
+			if (*tail || wait < 0) {
+				fprintf(stderr, "vipctl: --wait takes seconds, not '%s'\n", words[i]);
 				return VIPCTL_USAGE;
+			}
 		} else if (!name[0] && words[i][0] != '-') {
 			name = words[i];
 		} else {

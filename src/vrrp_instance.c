@@ -335,8 +335,19 @@ int vrrp_instance_reconfigure(struct vrrp_instance *in, const struct instance_co
 	for (i = 0; i < in->n_routers; i++)
 		if (vrrp_router_reconfigure(&in->routers[i], cfg, err, errlen) < 0)
 			return -1;
-	instance_update_faults(in);
 	return 0;
+}
+
+int vrrp_instance_reconfigure_finish(struct vrrp_instance *in, char *err, size_t errlen)
+{
+	int rc = 0;
+	size_t i;
+
+	for (i = 0; i < in->n_routers; i++)
+		if (vrrp_router_reconfigure_finish(&in->routers[i], err, errlen) < 0)
+			rc = -1;
+	instance_update_faults(in);
+	return rc;
 }
 
 size_t vrrp_instance_router_count(const struct vrrp_instance *in)

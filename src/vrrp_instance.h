@@ -26,6 +26,10 @@ struct vrrp_instance *vrrp_instance_new(struct loop *loop, struct iface_table *i
 int vrrp_instance_reconfigure(struct vrrp_instance *in, const struct instance_config *cfg,
 			      char *err, size_t errlen);
 
+/* The second step, once every kept instance did the first: claim (and as
+ * Master add and announce) the new VIPs. 0, or -1 with err. */
+int vrrp_instance_reconfigure_finish(struct vrrp_instance *in, char *err, size_t errlen);
+
 /* Remove stale VIPs left by a previous run, then start the state machines. */
 void vrrp_instance_start(struct vrrp_instance *in);
 

@@ -619,9 +619,15 @@ void vrrp_router_release(struct vrrp_router *r)
 	r->sock = NULL;
 	if (r->ifaces) {
 		iface_table_unwatch(r->ifaces, &r->source_watch);
-		for (i = 0; i < r->n_claimed; i++)
+		/* Releases only what this router claimed: the others' stay. */
+		for (i = 0; i < r->n_vips; i++)
 			iface_table_release_vip(r->ifaces, r->ifindex, &r->vips[i].addr, r);
+		for (i = 0; i < r->n_reload_old; i++)
+			iface_table_release_vip(r->ifaces, r->ifindex, &r->reload_old[i].addr, r);
 	}
+	free(r->reload_old);
+	r->reload_old = NULL;
+	r->n_reload_old = 0;
 	r->n_claimed = 0;
 	free(r->vips);
 	free(r->peers);
@@ -670,12 +676,14 @@ void vrrp_router_set_priority(struct vrrp_router *r, uint8_t priority, const cha
 
 /* ---- reload: new settings, same identity ------------------------------------ */
 
+/* The same VIP: address and prefix (a new prefix is a new address on the
+ * interface). */
 static bool vip_listed(const struct ip_prefix *v, const struct ip_prefix *list, size_t n)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		if (ipaddr_equal(&v->addr, &list[i].addr))
+		if (ipaddr_equal(&v->addr, &list[i].addr) && v->len == list[i].len)
 			return true;
 	return false;
 }
@@ -703,6 +711,7 @@ static int router_take_new_vips(struct vrrp_router *r, const struct ip_prefix *o
 	char addr[IPADDR_STRLEN];
 	uint8_t mac[6];
 	size_t i;
+	int rc = 0;
 
 	for (i = 0; i < r->n_vips; i++) {
 		const struct ip_prefix *v = &r->vips[i];
@@ -712,7 +721,8 @@ static int router_take_new_vips(struct vrrp_router *r, const struct ip_prefix *o
 		if (iface_table_claim_vip(r->ifaces, r->ifindex, &v->addr, router_on_vip_gone, r) < 0) {
 			snprintf(err, errlen, "%s: VIP %s is used by another instance on %s",
 				 r->cfg->name, ipaddr_str(&v->addr, addr), r->cfg->interface);
-			return -1;
+			rc = -1;
+			continue;
 		}
 		if (r->fsm.state != VRRP_STATE_MASTER || router_add_vip(r, v) < 0 ||
 		    iface_table_mac(r->ifaces, r->ifindex, mac) < 0)
@@ -722,7 +732,7 @@ static int router_take_new_vips(struct vrrp_router *r, const struct ip_prefix *o
 		else
 			announce_unsolicited_na(r->ifindex, mac, &v->addr.u.v6);
 	}
-	return 0;
+	return rc;
 }
 
 static void router_rewatch_source(struct vrrp_router *r, const struct instance_config *old)
@@ -744,7 +754,6 @@ int vrrp_router_reconfigure(struct vrrp_router *r, const struct instance_config 
 	struct ip_prefix *old = r->vips;
 	struct ip_addr *old_peers = r->peers;
 	size_t n_old = r->n_vips, n_old_peers = r->n_peers;
-	int rc;
 
 	r->cfg = cfg;
 	if (router_collect(r) < 0 || r->n_vips == 0) {
@@ -759,15 +768,24 @@ int vrrp_router_reconfigure(struct vrrp_router *r, const struct instance_config 
 		return -1;
 	}
 	r->priority_configured = old_cfg->priority != cfg->priority;
-	r->n_claimed = r->n_vips;
 	r->fsm.cfg.adver_interval_cs = cfg->advert_interval_cs;
 	r->fsm.cfg.preempt = cfg->preempt;
 	r->fsm.cfg.preempt_delay = cfg->preempt_delay;
 	router_drop_old_vips(r, old, n_old);
-	rc = router_take_new_vips(r, old, n_old, err, errlen);
 	router_rewatch_source(r, old_cfg);
-	free(old);
 	free(old_peers);
+	r->reload_old = old; /* vrrp_router_reconfigure_finish claims the new VIPs */
+	r->n_reload_old = n_old;
+	return 0;
+}
+
+int vrrp_router_reconfigure_finish(struct vrrp_router *r, char *err, size_t errlen)
+{
+	int rc = router_take_new_vips(r, r->reload_old, r->n_reload_old, err, errlen);
+
+	free(r->reload_old);
+	r->reload_old = NULL;
+	r->n_reload_old = 0;
 	return rc;
 }
 

@@ -53,7 +53,9 @@ struct vrrp_router {
 	unsigned announce_left;
 	bool have_primary;
 	bool fault_wanted; /* the fault the instance last asked for */
-	size_t n_claimed;  /* VIPs claimed in the interface table */
+	size_t n_claimed;  /* at start: VIPs claimed so far in the interface table */
+	struct ip_prefix *reload_old; /* between the two steps of a reconfigure */
+	size_t n_reload_old;
 	struct iface_watch source_watch;
 	char health_note[96];  /* why the priority is what it is ("check X down") */
 	bool priority_configured; /* the next priority change comes from a reload */
@@ -87,11 +89,15 @@ void vrrp_router_stop(struct vrrp_router *r);
 
 /* A reload with the same identity (interface, VRID, version, family,
  * unicast or not): take cfg's settings in place, keeping state, timers and
- * socket. A Master adds (and announces) only the new VIPs and removes only
- * the dropped ones. Priority comes separately (vrrp_router_set_priority).
- * 0, or -1 with err (a new VIP another instance holds). */
+ * socket, in two steps so that a VIP may move between instances: first
+ * every router lets go of (and a Master removes) the VIPs it no longer
+ * has; then vrrp_router_reconfigure_finish claims (and a Master adds and
+ * announces) the new ones. Priority comes separately
+ * (vrrp_router_set_priority). 0, or -1 with err (out of memory; or, from
+ * finish, a new VIP that another instance holds). */
 int vrrp_router_reconfigure(struct vrrp_router *r, const struct instance_config *cfg, char *err,
 			    size_t errlen);
+int vrrp_router_reconfigure_finish(struct vrrp_router *r, char *err, size_t errlen);
 
 /* Unregister from the socket and the interface table, cancel timers. */
 void vrrp_router_release(struct vrrp_router *r);

@@ -273,6 +273,25 @@ int vrrp_socket_join_multicast(struct vrrp_socket *s)
 	return 0;
 }
 
+const struct vrrp_socket *vrrp_socket_next(const struct vrrp_socket *prev)
+{
+	const struct vrrp_socket *s = prev ? prev->next : vrrp_sockets;
+
+	while (s && s->closed)
+		s = s->next;
+	return s;
+}
+
+int vrrp_socket_ifindex(const struct vrrp_socket *s)
+{
+	return s->ifindex;
+}
+
+sa_family_t vrrp_socket_family(const struct vrrp_socket *s)
+{
+	return s->family;
+}
+
 uint64_t vrrp_socket_drops(const struct vrrp_socket *s, enum vrrp_drop_reason reason)
 {
 	if ((unsigned)reason >= VRRP_DROP__COUNT)

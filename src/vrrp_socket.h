@@ -49,6 +49,12 @@ int vrrp_socket_join_multicast(struct vrrp_socket *s);
 int vrrp_socket_send(struct vrrp_socket *s, const struct ip_addr *src,
 		     const struct ip_addr *dst, const uint8_t *msg, size_t len);
 
+/* Every open socket, for status: vrrp_socket_next(NULL) is the first, NULL
+ * after the last. */
+const struct vrrp_socket *vrrp_socket_next(const struct vrrp_socket *prev);
+int vrrp_socket_ifindex(const struct vrrp_socket *s);
+sa_family_t vrrp_socket_family(const struct vrrp_socket *s);
+
 /* Packets dropped before reaching a router: unknown VRID, bad IP header. */
 uint64_t vrrp_socket_drops(const struct vrrp_socket *s, enum vrrp_drop_reason reason);
 

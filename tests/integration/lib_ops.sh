@@ -332,6 +332,15 @@ cap_first_advert()
 	    '!done && $2 == s && $1 >= t && (v == "" || $3 == v) { print $1, $4; done = 1 }'
 }
 
+# cap_last_advert NAME SRC FROM_MS [VRID]: "ms priority" of the last advert
+# from SRC at or after FROM_MS (of VRID if given).
+cap_last_advert()
+{
+	cap_read adverts "$LAB_DIR/$1.pcap" |
+	    awk -v s="$2" -v t="$3" -v v="${4:-}" \
+	    '$2 == s && $1 >= t && (v == "" || $3 == v) { last = $1 " " $4 } END { if (last != "") print last }'
+}
+
 # cap_garps NAME ADDRESS [FROM_MS]: gratuitous ARPs / NAs for ADDRESS (after FROM_MS).
 cap_garps()
 {
