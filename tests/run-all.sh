@@ -81,6 +81,11 @@ done
 echo "== namespace integration tests (vipd, keepalived)"
 run_script tests/run-integration.sh 1800
 
+echo "== sanitizers (ASan + UBSan: unit and namespace tests), valgrind, fuzzing"
+run_script tests/sanitize.sh 900
+run_script tests/valgrind.sh 600
+run_script tests/fuzz_smoke.sh 600
+
 echo
 if [ ${#failures[@]} -gt 0 ]; then
 	echo "failed: ${failures[*]}"

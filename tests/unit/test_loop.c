@@ -18,9 +18,19 @@
 #include "loop.h"
 
 #define MSEC	    1000LL
-#define GUARD_USEC  (1000 * MSEC)
+#define GUARD_USEC  (1000 * MSEC * slowdown())
 #define MANY_TIMERS 1000
 #define MANY_FDS    200
+
+/* VIPD_TEST_SLOWDOWN=N stretches the stall test's times N times:
+ * tests/valgrind.sh runs this under memcheck, some 50 times slower. */
+static long long slowdown(void)
+{
+	const char *env = getenv("VIPD_TEST_SLOWDOWN");
+	long long n = env ? atoll(env) : 1;
+
+	return n >= 1 ? n : 1;
+}
 
 /* Every test runs its loop under a guard timer, so a bug cannot hang it. */
 struct guard {
@@ -399,7 +409,7 @@ static void stall_cb(void *arg, uint32_t events)
 	(void)events;
 	if (read(stall_fd[0], &b, 1) != 1)
 		return;
-	usleep(20 * 1000);
+	usleep((useconds_t)(20 * MSEC * slowdown()));
 	assert_int_equal(write(kick_fd[1], "x", 1), 1);
 }
 
@@ -412,7 +422,7 @@ static void descriptors_run_before_timers_after_a_stall(void **state)
 	c->stop_after = 1;
 	loop_timer_init(&c->timers[0], record_cb, (void *)0);
 	loop_timer_init(&c->timers[1], record_cb, (void *)1);
-	loop_timer_arm(c->loop, &c->timers[0], time_now() + 5 * MSEC);
+	loop_timer_arm(c->loop, &c->timers[0], time_now() + 5 * MSEC * slowdown());
 	assert_int_equal(pipe2(kick_fd, O_CLOEXEC | O_NONBLOCK), 0);
 	assert_int_equal(pipe2(stall_fd, O_CLOEXEC | O_NONBLOCK), 0);
 	assert_int_equal(loop_add_fd(c->loop, kick_fd[0], EPOLLIN, reset_timer_cb, c), 0);
