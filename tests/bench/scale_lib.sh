@@ -181,13 +181,15 @@ log_transitions()
 }
 
 # backup_counter NODE AGENT: vipd's own count of adverts sent, summed over
-# its routers (vipctl status); NA for keepalived or when vipctl fails.
+# its routers (vipctl stats --json); NA for keepalived or when vipctl fails.
 backup_counter()
 {
 	local out
 	if [ "$2" != vipd ] || [ ! -x "$VIPCTL" ]; then echo NA; return; fi
-	out=$("$VIPCTL" -s "$LAB_DIR/$1.sock" status 2>/dev/null) || { echo NA; return; }
-	printf '%s\n' "$out" | awk '/adverts sent/ { gsub(",", "", $3); s += $3 } END { print s + 0 }'
+	out=$("$VIPCTL" -s "$LAB_DIR/$1.sock" stats --json 2>/dev/null) || { echo NA; return; }
+	printf '%s\n' "$out" | python3 -c 'import json, sys
+d = json.load(sys.stdin)
+print(sum(r["counters"]["adverts_sent"] for i in d["instances"] for r in i["routers"]))'
 }
 
 # ---------------------------------------------------------------- report

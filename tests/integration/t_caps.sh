@@ -121,7 +121,7 @@ expect_group_killed m2
 expect_group_killed m3
 
 expect_holder 10 "$VIP4" m1 "$LAB_READY" "election"
-"$VIPCTL" -s "$LAB_DIR/m1.sock" status | grep -q "state Master" ||
+"$VIPCTL" -s "$LAB_DIR/m1.sock" status | grep -qE "^vi_51 +IPv4 +Master " ||
     fail "vipctl status does not show m1 as Master"
 crash_and_measure m1 m2 "$VIP4" 8 "crash of m1 (no scripts)" 2000
 crash_and_measure m2 m3 "$VIP4" 8 "crash of m2 (script_user nobody)" 2000
