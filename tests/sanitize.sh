@@ -6,8 +6,8 @@
 #   2. runs a representative set of namespace tests (SANITIZE_TESTS, names of
 #      tests/integration/t_*.sh) with VIPD and VIPCTL the sanitized binaries,
 #      and fails a test whose daemons or vipctl wrote any ASan, LSan or UBSan
-#      report (they write them to files of their own: log_path), even if
-#      the test itself passed.
+#      report (in files of their own, log_path, or in the daemons' logs),
+#      even if the test itself passed.
 # Needs root for step 2 (skipped otherwise, with a FAIL line). One PASS/FAIL
 # line per unit binary and per namespace test; exits 1 on any FAIL.
 #   sudo bash tests/sanitize.sh            KEEP=1 keeps the build dir
@@ -100,16 +100,27 @@ if [ "$(id -u)" != 0 ]; then
 fi
 export VIPD=$dir/src/vipd VIPCTL=$dir/src/vipctl
 # ns_test NAME: run it; print its PASS or FAIL line (and the reports).
+# ASan and LSan reports go to files (log_path), vipctl's too; GCC's UBSan
+# ignores log_path and writes to stderr: the daemons' logs in the lab dirs
+# (kept for this, KEEP_LOGS=1, and removed here) are searched for them.
 ns_test() {
-	local name=$1 rep=$reports/$1 t0 rc secs found f
+	local name=$1 rep=$reports/$1 t0 rc secs found f lab
 	mkdir -p "$rep"
 	chmod 1777 "$rep"
 	t0=$(date +%s)
-	ASAN_OPTIONS="$ASAN_OPTIONS:log_path=$rep/asan" \
-		UBSAN_OPTIONS="$UBSAN_OPTIONS:log_path=$rep/ubsan" \
-		bash tests/run-integration.sh "$name" >"$dir/$name.out" 2>&1
+	ASAN_OPTIONS="$ASAN_OPTIONS:log_path=$rep/asan" KEEP_LOGS=1 \
+		bash tests/run-integration.sh -v "$name" >"$dir/$name.out" 2>&1
 	rc=$?
 	secs=$(($(date +%s) - t0))
+	for lab in $(grep -oE 'logs (kept )?in /tmp/vt[0-9]+-[A-Za-z0-9_.-]+' "$dir/$name.out" |
+		awk '{print $NF}' | sort -u); do
+		[ -d "$lab" ] || continue
+		for f in "$lab"/*.log; do
+			grep -qE 'runtime error:|ERROR: (Address|Leak)Sanitizer|SUMMARY: [A-Za-z]+Sanitizer' \
+				"$f" 2>/dev/null && cp "$f" "$rep/$(basename "$lab")-$(basename "$f")"
+		done
+		rm -rf "$lab"
+	done
 	found=$(find "$rep" -type f -size +0 | sort)
 	if [ $rc -eq 0 ] && [ -z "$found" ] && grep -q "^PASS $name " "$dir/$name.out"; then
 		echo "PASS sanitize $name (${secs}s)"
@@ -117,7 +128,8 @@ ns_test() {
 		echo "FAIL sanitize $name (${secs}s, exit $rc)"
 		for f in $found; do
 			echo "    --- $(basename "$f")"
-			head -n 60 "$f" | sed 's/^/    /'
+			grep -E -B 5 -A 40 'runtime error:|ERROR: (Address|Leak)Sanitizer' "$f" |
+				head -n 60 | sed 's/^/    /'
 		done
 		[ -n "$found" ] || sed 's/^/    /' "$dir/$name.out" | tail -n 60
 	fi
