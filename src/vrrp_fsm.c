@@ -360,6 +360,10 @@ static void master_advert(struct vrrp_fsm *fsm, const struct vrrp_fsm_event *ev,
 				       : VRRP_REASON_HIGHER_PRIORITY,
 			       ev);
 		fsm->master = ev->adv_src;
+		/* One last advert of ours: if this was a split brain, the winner
+		 * hears that another Master existed and announces again, so clients
+		 * that followed our announcements come back to it. */
+		push_advert(out, vrrp_fsm_election_priority(fsm));
 		push(out, VRRP_ACT_DEL_VIPS);
 		learn_interval(fsm, ev);
 		become_backup(fsm, ev->now, out);

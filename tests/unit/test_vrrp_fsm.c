@@ -458,9 +458,10 @@ static void master_higher_priority_steps_down(void **state)
 	start_master(&f, &at);
 	now = at + 100;
 	advert(&f, now, 101, 200, "192.0.2.0");
-	assert_int_equal(acts.count, 2);
-	expect_type(0, VRRP_ACT_DEL_VIPS);
-	expect_state(1, VRRP_STATE_MASTER, VRRP_STATE_BACKUP);
+	assert_int_equal(acts.count, 3);
+	expect_advert(0, 100); /* a last advert: a split-brain winner hears of us */
+	expect_type(1, VRRP_ACT_DEL_VIPS);
+	expect_state(2, VRRP_STATE_MASTER, VRRP_STATE_BACKUP);
 	assert_int_equal(f.state, VRRP_STATE_BACKUP);
 	assert_int_equal(f.adver_at, 0);
 	assert_int_equal(f.master_adver_interval_cs, 200); /* learned */
@@ -475,9 +476,35 @@ static void master_equal_priority_higher_address_steps_down(void **state)
 	(void)state;
 	start_master(&f, &at);
 	advert(&f, at + 100, 100, 100, "192.0.2.2");
-	expect_type(0, VRRP_ACT_DEL_VIPS);
-	expect_state(1, VRRP_STATE_MASTER, VRRP_STATE_BACKUP);
+	expect_advert(0, 100);
+	expect_type(1, VRRP_ACT_DEL_VIPS);
+	expect_state(2, VRRP_STATE_MASTER, VRRP_STATE_BACKUP);
 	assert_int_equal(f.master_down_at, at + 100 + MDI100);
+}
+
+/* Split brain ends: the loser steps down with one last advert, and the
+ * winner, hearing a lower Master, advertises and announces again, so clients
+ * that followed the loser's announcements come back. */
+static void split_brain_loser_tells_winner_who_announces_again(void **state)
+{
+	struct vrrp_fsm loser, winner;
+	usec_t at_l, at_w;
+	struct vrrp_fsm_config c = cfg_v3("192.0.2.9");
+
+	(void)state;
+	start_master(&loser, &at_l); /* 100, 192.0.2.1 */
+	vrrp_fsm_init(&winner, &c, 150);
+	feed(&winner, VRRP_EV_STARTUP, T0);
+	at_w = T0 + vrrp_fsm_master_down_interval(150, 100);
+	feed(&winner, VRRP_EV_TIMER, at_w);
+	assert_int_equal(winner.state, VRRP_STATE_MASTER);
+	advert(&loser, at_l + 10, 150, 100, "192.0.2.9");
+	expect_advert(0, 100);
+	assert_int_equal(loser.state, VRRP_STATE_BACKUP);
+	advert(&winner, at_w + 10, acts.list[0].priority, 100, "192.0.2.1");
+	assert_int_equal(winner.state, VRRP_STATE_MASTER);
+	expect_advert(0, 150);
+	expect_type(1, VRRP_ACT_ANNOUNCE);
 }
 
 static void master_equal_priority_compare_is_unsigned_network_order(void **state)
@@ -976,7 +1003,8 @@ static void drained_master_yields_to_any_other_master(void **state)
 	expect_advert(0, 1); /* it advertises priority 1 while drained */
 	advert(&f, t + SEC + 1, 20, 100, "192.0.2.9");
 	assert_int_equal(f.state, VRRP_STATE_BACKUP);
-	expect_type(0, VRRP_ACT_DEL_VIPS);
+	expect_advert(0, 1);
+	expect_type(1, VRRP_ACT_DEL_VIPS);
 }
 
 static void resume_master_advertises_real_priority(void **state)
@@ -1171,6 +1199,7 @@ int main(void)
 		cmocka_unit_test(reason_resigned_gives_both_priorities),
 		cmocka_unit_test(master_address_is_learned_and_ours_when_master),
 		cmocka_unit_test(configured_priority_drop_keeps_master_and_advertises),
+		cmocka_unit_test(split_brain_loser_tells_winner_who_announces_again),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
