@@ -103,16 +103,12 @@ export VIPD=$dir/src/vipd VIPCTL=$dir/src/vipctl
 # ASan and LSan reports go to files (log_path), vipctl's too; GCC's UBSan
 # ignores log_path and writes to stderr: the daemons' logs in the lab dirs
 # (kept for this, KEEP_LOGS=1, and removed here) are searched for them.
-ns_test() {
-	local name=$1 rep=$reports/$1 t0 rc secs found f lab
-	mkdir -p "$rep"
-	chmod 1777 "$rep"
-	t0=$(date +%s)
+ns_attempt() {
+	local name=$1 out=$2 rep=$reports/$1 rc f lab
 	ASAN_OPTIONS="$ASAN_OPTIONS:log_path=$rep/asan" KEEP_LOGS=1 \
-		bash tests/run-integration.sh -v "$name" >"$dir/$name.out" 2>&1
+		bash tests/run-integration.sh -v "$name" >"$out" 2>&1
 	rc=$?
-	secs=$(($(date +%s) - t0))
-	for lab in $(grep -oE 'logs (kept )?in /tmp/vt[0-9]+-[A-Za-z0-9_.-]+' "$dir/$name.out" |
+	for lab in $(grep -oE 'logs (kept )?in /tmp/vt[0-9]+-[A-Za-z0-9_.-]+' "$out" |
 		awk '{print $NF}' | sort -u); do
 		[ -d "$lab" ] || continue
 		for f in "$lab"/*.log; do
@@ -121,11 +117,29 @@ ns_test() {
 		done
 		rm -rf "$lab"
 	done
+	[ $rc -eq 0 ] && grep -q "^PASS $name " "$out"
+}
+# A test that fails with no sanitizer report (the slower binaries widen some
+# tests' timing windows) runs once more; a report in either run fails it.
+ns_test() {
+	local name=$1 rep=$reports/$1 t0 ok=0 secs found f note=""
+	mkdir -p "$rep"
+	chmod 1777 "$rep"
+	t0=$(date +%s)
+	ns_attempt "$name" "$dir/$name.out" && ok=1
+	if [ $ok = 0 ] && [ -z "$(find "$rep" -type f -size +0)" ]; then
+		mv "$dir/$name.out" "$dir/$name.first.out"
+		f=$dir/$name.first.out
+		note=", run twice: the first failed with no sanitizer report: $({ grep -m1 -E '^ *FAIL:' "$f" ||
+			grep -m1 -E '^ *FAIL' "$f"; } | sed 's/^ *//')"
+		ns_attempt "$name" "$dir/$name.out" && ok=1
+	fi
+	secs=$(($(date +%s) - t0))
 	found=$(find "$rep" -type f -size +0 | sort)
-	if [ $rc -eq 0 ] && [ -z "$found" ] && grep -q "^PASS $name " "$dir/$name.out"; then
-		echo "PASS sanitize $name (${secs}s)"
+	if [ $ok = 1 ] && [ -z "$found" ]; then
+		echo "PASS sanitize $name (${secs}s$note)"
 	else
-		echo "FAIL sanitize $name (${secs}s, exit $rc)"
+		echo "FAIL sanitize $name (${secs}s$note)"
 		for f in $found; do
 			echo "    --- $(basename "$f")"
 			grep -E -B 5 -A 40 'runtime error:|ERROR: (Address|Leak)Sanitizer' "$f" |
