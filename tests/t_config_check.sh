@@ -153,7 +153,10 @@ refused client_key_does_not_match "$TMP/mismatch.conf" \
 if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null && id nobody >/dev/null 2>&1; then
 	cp "$DATA/tls-client.key" "$TMP/secret.key"
 	chmod 600 "$TMP/secret.key"
-	https unread "$DATA/tls-client.crt" "$DATA/tls-client.crt" "$TMP/secret.key"
+	# The certificate where nobody can read it: a clone may sit in a 0700 dir.
+	cp "$DATA/tls-client.crt" "$TMP/client.crt"
+	chmod 644 "$TMP/client.crt"
+	https unread "$TMP/client.crt" "$TMP/client.crt" "$TMP/secret.key"
 	chmod 644 "$TMP/unread.conf"
 	err=$(setpriv --reuid=nobody --regid="$(id -g nobody)" --clear-groups \
 		"$VIPD" -t -f "$TMP/unread.conf" 2>&1)
