@@ -19,9 +19,9 @@
 # the netlink monitor ignores the new ifindex, so the instance stays in
 # Fault ("interface down") until vipd restarts (issue 10).
 # shellcheck source=tests/integration/lib.sh
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib.sh"
 # shellcheck source=tests/integration/lib_ops.sh
-. "$(dirname "$0")/lib_ops.sh"
+. "$(dirname "$0")/../lib_ops.sh"
 
 ops_require
 RECOVER_S=${RECOVER_S:-10}
