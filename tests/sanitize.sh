@@ -7,7 +7,9 @@
 #      tests/integration/t_*.sh) with VIPD and VIPCTL the sanitized binaries,
 #      and fails a test whose daemons or vipctl wrote any ASan, LSan or UBSan
 #      report (in files of their own, log_path, or in the daemons' logs),
-#      even if the test itself passed.
+#      even if the test itself passed. The daemons still running when a test
+#      ends are stopped with SIGTERM (VT_STOP_DAEMONS=1), so that LeakSanitizer
+#      checks each of them at exit.
 # Needs root for step 2 (skipped otherwise, with a FAIL line). One PASS/FAIL
 # line per unit binary and per namespace test; exits 1 on any FAIL.
 #   sudo bash tests/sanitize.sh            KEEP=1 keeps the build dir
@@ -105,7 +107,7 @@ export VIPD=$dir/src/vipd VIPCTL=$dir/src/vipctl
 # (kept for this, KEEP_LOGS=1, and removed here) are searched for them.
 ns_attempt() {
 	local name=$1 out=$2 rep=$reports/$1 rc f lab
-	ASAN_OPTIONS="$ASAN_OPTIONS:log_path=$rep/asan" KEEP_LOGS=1 \
+	ASAN_OPTIONS="$ASAN_OPTIONS:log_path=$rep/asan" KEEP_LOGS=1 VT_STOP_DAEMONS=1 \
 		bash tests/run-integration.sh -v "$name" >"$out" 2>&1
 	rc=$?
 	for lab in $(grep -oE 'logs (kept )?in /tmp/vt[0-9]+-[A-Za-z0-9_.-]+' "$out" |

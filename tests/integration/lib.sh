@@ -20,6 +20,8 @@
 #   DAEMON=keepalived  harness self-check only: vipd_node starts keepalived
 #                    instead of vipd (says nothing about vipd)
 #   KEEP_LOGS=1      keep the run's temp dir (configs, logs) after the run
+#   VT_STOP_DAEMONS=1  at cleanup, stop the vipd daemons with SIGTERM (5 s)
+#                    before killing what is left (exit-time leak checks)
 #   VT_REGISTRY=file the runner's list of namespaces to sweep after a test
 
 export LC_ALL=C
@@ -293,6 +295,22 @@ node_alive()
 	[ -s "$f" ] && _pid_alive "$(cat "$f")"
 }
 
+# VT_STOP_DAEMONS=1 (tests/sanitize.sh): before the kill, SIGTERM every vipd
+# still running (SIGCONT first) and give them 5 s, so that what runs at exit
+# (LeakSanitizer) runs.
+_lab_stop_vipds()
+{
+	local n p pids=()
+	[ -n "$LAB_DIR" ] && [ -d "$LAB_DIR" ] || return 0
+	for n in "${LAB_MASTERS[@]}"; do
+		[ "$(cat "$LAB_DIR/$n.kind" 2>/dev/null)" = vipd ] && node_alive "$n" || continue
+		p=$(cat "$LAB_DIR/$n.launch.pid")
+		kill -CONT "$p" 2>/dev/null
+		kill -TERM "$p" 2>/dev/null && pids+=("$p")
+	done
+	for p in "${pids[@]}"; do wait_for 5 eval '! _pid_alive '"$p"; done
+}
+
 # lab_cleanup: kill everything in our namespaces, delete them, remove the dir.
 lab_cleanup()
 {
@@ -300,6 +318,7 @@ lab_cleanup()
 	trap - EXIT INT TERM
 	probe_stop 2>/dev/null
 	disown -a 2>/dev/null
+	if [ "${VT_STOP_DAEMONS:-0}" = 1 ]; then _lab_stop_vipds; fi
 	if [ -n "$LAB_DIR" ] && [ -d "$LAB_DIR" ]; then
 		for n in "${LAB_MASTERS[@]}"; do
 			for p in $(_node_pids "$n"); do kill -9 "$p" 2>/dev/null; done
