@@ -6,8 +6,10 @@
 . "$(dirname "$0")/lib.sh"
 
 lab_setup 3
-vipd_node m1 -p 100 -P
+# m2 first: with preempt off, whoever times out first keeps the VIP, and a
+# slow start of m2 (a loaded machine) must not hand the first election to m1.
 vipd_node m2 -p 120 -P
+vipd_node m1 -p 100 -P
 expect_holder 10 "$VIP4" m2 "$LAB_READY" "election without m3"
 vipd_node m3 -p 150 -P
 expect_sole_holder_for 8 "$VIP4" m2 "preempt off"
