@@ -9,7 +9,7 @@ VIPD_PACKAGES=(
 	libconfig-dev libnl-3-dev libnl-route-3-dev libmnl-dev libssl-dev libcmocka-dev libjansson-dev libcap-ng-dev
 	systemd mandoc man-db
 	iproute2 iputils-ping nftables tcpdump socat ncat openssl curl procps psmisc python3 python3-yaml gnuplot-nox
-	cppcheck clang-tidy clang valgrind
+	cppcheck clang-tidy clang libclang-rt-14-dev valgrind
 	keepalived stress-ng
 )
 
