@@ -16,7 +16,12 @@
 
 #include "log.h"
 
-#define VRRP_SOCKET_BATCH 64 /* datagrams per readable event */
+/* Datagrams read per readable event, at most. A daemon that waited for a CPU
+ * must read every advert queued meanwhile before its timers run, or the VRIDs
+ * whose adverts are still queued time out: so the bound is well above one
+ * advert per VRID (255 per family) times a few missed intervals, and still
+ * bounds the time a flood can hold the loop. */
+#define VRRP_SOCKET_BATCH 2048
 #define VRRP_SOCKET_MMSG 16  /* datagrams per recvmmsg call */
 #define VRRP_SOCKET_RCVBUF (4 << 20)
 /* Largest IPv4 header (60) plus an AH header (24 with HMAC-96, room for more). */
