@@ -240,13 +240,34 @@ test_bind_to_device() {
 	expect "ipv6 multicast on b1 seen by the b1 socket" r1 "^src=fe80::1:a dst=ff02::12 " 3
 }
 
+# A receiver that waited for a CPU while 255 VRIDs' adverts queued up: the one
+# dispatch of that readable event hands over every queued advert, so that each
+# VRID's Master_Down is reset before the loop runs its timers.
+test_backlog_one_dispatch() {
+	out=$TMP/backlog
+	rm -f "$out"
+	ip netns exec "$B" "$PROBE" backlog b0 4 255 1 >"$out" 2>"$out.err" &
+	pid=$!
+	PIDS="$PIDS $pid"
+	i=0
+	until grep -q '^ready' "$out" 2>/dev/null || [ "$i" -gt 100 ]; do
+		i=$((i + 1))
+		sleep 0.02
+	done
+	ip netns exec "$A" "$PROBE" burst a0 4 255 192.0.2.1 224.0.0.18 >"$TMP/burst.out" 2>&1
+	wait "$pid"
+	expect "one readable event hands over all 255 adverts queued while the daemon waited" \
+		backlog "^handled=255$" 1
+}
+
 if ! setup_ns; then
 	echo "FAIL: namespace setup"
 	exit 1
 fi
 # VSOCK_TESTS="test_x test_y" runs a subset.
 for t in ${VSOCK_TESTS:-test_multicast_v4 test_multicast_v6 test_unicast_v4 test_unicast_v6 \
-	test_unknown_vrid test_source_with_vips test_no_loopback test_bind_to_device}; do
+	test_unknown_vrid test_source_with_vips test_no_loopback test_bind_to_device \
+	test_backlog_one_dispatch}; do
 	"$t"
 done
 

@@ -4,6 +4,13 @@
  *   vrrp_socket_probe recv IFNAME 4|6 VRID SECONDS
  *     join the group, register VRID, print one line per packet for SECONDS,
  *     then the socket's drop counters.
+ *   vrrp_socket_probe burst IFNAME 4|6 COUNT SRC DST
+ *     send one advert for each VRID 1..COUNT.
+ *   vrrp_socket_probe backlog IFNAME 4|6 COUNT SECONDS
+ *     register VRIDs 1..COUNT, sleep SECONDS without reading (a daemon
+ *     waiting for a CPU), then dispatch the socket once, as the loop does for
+ *     one readable event, and print how many adverts that one dispatch handed
+ *     over.
  * Links src/vrrp_socket.c vrrp_packet.c ipaddr.c log.c loop.c. */
 #include <net/if.h>
 #include <stdio.h>
@@ -26,7 +33,9 @@ struct probe {
 static int usage(void)
 {
 	fprintf(stderr, "usage: vrrp_socket_probe send IFNAME 4|6 VRID SRC DST [PRIO]\n"
-			"       vrrp_socket_probe recv IFNAME 4|6 VRID SECONDS\n");
+			"       vrrp_socket_probe recv IFNAME 4|6 VRID SECONDS\n"
+			"       vrrp_socket_probe burst IFNAME 4|6 COUNT SRC DST\n"
+			"       vrrp_socket_probe backlog IFNAME 4|6 COUNT SECONDS\n");
 	return 2;
 }
 
@@ -99,6 +108,70 @@ static int cmd_send(char **argv, int argc)
 	}
 	printf("sent=3\n");
 	vrrp_socket_put(s);
+	return 0;
+}
+
+static int cmd_burst(char **argv)
+{
+	struct vrrp_advert adv;
+	struct ip_addr src, dst;
+	uint8_t buf[VRRP_MAX_PACKET];
+	struct vrrp_socket *s;
+	sa_family_t family;
+	int vrid, count = atoi(argv[4]);
+	ssize_t len;
+
+	if (parse_family(argv[3], &family) < 0 || count < 1 || count > 255 ||
+	    ipaddr_parse(argv[5], &src) < 0 || ipaddr_parse(argv[6], &dst) < 0)
+		return usage();
+	s = open_sock(NULL, argv[2], family);
+	if (!s)
+		return 1;
+	for (vrid = 1; vrid <= count; vrid++) {
+		fill_advert(&adv, family, vrid, 100);
+		len = vrrp_packet_encode(&adv, &src, &dst, buf, sizeof(buf));
+		if (len < 0 || vrrp_socket_send(s, &src, &dst, buf, (size_t)len) < 0) {
+			perror("vrrp_socket_send");
+			return 1;
+		}
+	}
+	printf("sent=%d\n", count);
+	vrrp_socket_put(s);
+	return 0;
+}
+
+static void count_packet(void *arg, const struct vrrp_rx *rx)
+{
+	struct probe *p = arg;
+
+	(void)rx;
+	p->received++;
+}
+
+static int cmd_backlog(char **argv)
+{
+	struct probe p;
+	sa_family_t family;
+	int vrid, count = atoi(argv[4]);
+
+	memset(&p, 0, sizeof(p));
+	if (parse_family(argv[3], &family) < 0 || count < 1 || count > 255)
+		return usage();
+	p.loop = loop_new();
+	p.sock = p.loop ? open_sock(p.loop, argv[2], family) : NULL;
+	if (!p.sock || vrrp_socket_join_multicast(p.sock) < 0)
+		return 1;
+	for (vrid = 1; vrid <= count; vrid++)
+		if (vrrp_socket_register(p.sock, (uint8_t)vrid, count_packet, &p) < 0)
+			return 1;
+	printf("ready\n");
+	fflush(stdout);
+	usleep((useconds_t)(atof(argv[5]) * 1e6));
+	vrrp_socket_dispatch(p.sock);
+	printf("handled=%u\n", p.received);
+	for (vrid = 1; vrid <= count; vrid++)
+		vrrp_socket_unregister(p.sock, (uint8_t)vrid);
+	loop_free(p.loop);
 	return 0;
 }
 
@@ -175,5 +248,9 @@ int main(int argc, char **argv)
 		return cmd_send(argv, argc);
 	if (argc == 6 && strcmp(argv[1], "recv") == 0)
 		return cmd_recv(argv);
+	if (argc == 7 && strcmp(argv[1], "burst") == 0)
+		return cmd_burst(argv);
+	if (argc == 6 && strcmp(argv[1], "backlog") == 0)
+		return cmd_backlog(argv);
 	return usage();
 }
