@@ -66,6 +66,7 @@ struct instance_config {
 	struct ip_addr *unicast_peers;
 	size_t n_unicast_peers;
 	uint8_t unicast_ttl_min;       /* lowest TTL / hop limit accepted from peers (255) */
+	char vip_interface[IF_NAMESIZE]; /* VIPs held here as /32, /128, no GARP/NA; "": interface */
 	enum vrrp_auth_type auth_type;
 	char auth_password[VRRP_V2_AUTH_LEN + 1]; /* PASS: up to 8 bytes */
 	enum vrrp_csum_form v3_checksum; /* v3 IPv4 send form: "pseudo-header" (default) or "message" */
@@ -80,6 +81,7 @@ struct instance_config {
 	int notify_line;         /* where "notify" was set (the group's line if not) */
 	int line;
 	int interface_line;        /* where "interface" was set */
+	int vip_interface_line;    /* where "vip_interface" was set (0 if absent) */
 	int track_interfaces_line; /* where "track_interfaces" was set (0 if absent) */
 };
 

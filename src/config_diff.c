@@ -72,6 +72,7 @@ bool config_instance_equal(const struct instance_config *a, const struct instanc
 	return config_instance_same_identity(a, b) && a->priority == b->priority &&
 	       a->advert_interval_cs == b->advert_interval_cs && a->preempt == b->preempt &&
 	       a->preempt_delay == b->preempt_delay && vips_eq(a, b) &&
+	       strcmp(a->vip_interface, b->vip_interface) == 0 &&
 	       ipaddr_equal(&a->unicast_source, &b->unicast_source) && peers_eq(a, b) &&
 	       a->unicast_ttl_min == b->unicast_ttl_min &&
 	       a->auth_type == b->auth_type && strcmp(a->auth_password, b->auth_password) == 0 &&
@@ -138,6 +139,12 @@ void config_instance_describe_change(const struct instance_config *a,
 	if (a->preempt != b->preempt || a->preempt_delay != b->preempt_delay)
 		note(buf, len, &used, "preempt");
 	note_vips(a, b, buf, len, &used);
+	if (strcmp(a->vip_interface, b->vip_interface) != 0) {
+		snprintf(one, sizeof(one), "vip_interface '%s' -> '%s'",
+			 a->vip_interface[0] ? a->vip_interface : a->interface,
+			 b->vip_interface[0] ? b->vip_interface : b->interface);
+		note(buf, len, &used, one);
+	}
 	if (!ipaddr_equal(&a->unicast_source, &b->unicast_source) || !peers_eq(a, b) ||
 	    a->unicast_ttl_min != b->unicast_ttl_min)
 		note(buf, len, &used, "unicast");

@@ -432,6 +432,7 @@ static const struct key instance_keys[] = {
 	{ "preempt", K_BOOL, 0, AT(INST, preempt), .def = 1 },
 	{ "preempt_delay", K_SECS, 0, AT(INST, preempt_delay) },
 	{ "vips", K_CUSTOM, F_REQ, .parse = parse_vips, .print = cfg_print_vips },
+	{ "vip_interface", K_BUF, 0, AT(INST, vip_interface), .check = check_ifname },
 	{ "unicast_source", K_CUSTOM, 0, .parse = parse_source, .print = cfg_print_source },
 	{ "unicast_peers", K_CUSTOM, 0, .parse = parse_peers, .print = cfg_print_peers },
 	{ "unicast_ttl_min", K_INT, 0, AT(INST, unicast_ttl_min), .min = 1, .max = 255,
@@ -449,21 +450,58 @@ static const struct key instance_keys[] = {
 	{ .name = NULL },
 };
 
+/* vip_interface: another interface than the VRRP one, and host routes only
+ * (a wider prefix there would make a whole subnet local to this node). */
+static int check_vip_interface(struct loader *ld, const config_setting_t *g,
+			       const struct instance_config *in)
+{
+	const config_setting_t *s = config_setting_get_member(g, "vip_interface");
+	char buf[IPADDR_STRLEN];
+	size_t i;
+
+	if (!s)
+		return 0;
+	if (strcmp(in->vip_interface, in->interface) == 0)
+		return cfg_fail(ld, s, "'vip_interface' names the VRRP interface '%s': leave it out",
+				in->interface);
+	for (i = 0; i < in->n_vips; i++) {
+		const struct ip_prefix *v = &in->vips[i];
+		int host = v->addr.family == AF_INET6 ? 128 : 32;
+
+		if (v->len != host)
+			return cfg_fail(ld, s, "VIP '%s' must be a /%d to be held on vip_interface '%s'",
+					ipprefix_str(v, buf), host, in->vip_interface);
+		if (ipaddr_is_v6_linklocal(&v->addr))
+			return cfg_fail(ld, s, "link-local VIP '%s' cannot be held on vip_interface '%s'",
+					ipaddr_str(&v->addr, buf), in->vip_interface);
+	}
+	return 0;
+}
+
 static int instance_post(struct loader *ld, const config_setting_t *g, void *obj)
 {
 	struct instance_config *in = obj;
 	const config_setting_t *t = config_setting_get_member(g, "track_interfaces");
 
-	(void)ld;
 	in->line = cfg_setting_line(g);
 	in->interface_line = cfg_setting_line(config_setting_get_member(g, "interface"));
 	in->notify_line = key_line(g, "notify");
 	in->track_interfaces_line = t ? cfg_setting_line(t) : 0;
-	return 0;
+	t = config_setting_get_member(g, "vip_interface");
+	in->vip_interface_line = t ? cfg_setting_line(t) : 0;
+	return check_vip_interface(ld, g, in);
+}
+
+/* vip_interface is printed when set: "" is not a value it takes. */
+static bool instance_shows(const void *obj, const struct key *k)
+{
+	const struct instance_config *in = obj;
+
+	return strcmp(k->name, "vip_interface") != 0 || in->vip_interface[0] != '\0';
 }
 
 const struct group_spec cfg_instance_spec = { "instance", instance_keys, true, instance_post,
-					       NULL };
+					       instance_shows };
 
 /* metrics_listen = "ADDR[:PORT]" (":PORT" for 127.0.0.1): the tcp check
  * grammar, with CONFIG_METRICS_PORT when no port is given. */

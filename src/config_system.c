@@ -58,6 +58,9 @@ static int check_interfaces(const struct config *cfg, char *err, size_t errlen)
 
 		if (no_interface(cfg, in->interface_line, in->interface, err, errlen) < 0)
 			return -1;
+		if (in->vip_interface[0] &&
+		    no_interface(cfg, in->vip_interface_line, in->vip_interface, err, errlen) < 0)
+			return -1;
 		for (j = 0; j < in->n_track_interfaces; j++)
 			if (no_interface(cfg, in->track_interfaces_line, in->track_interfaces[j],
 					 err, errlen) < 0)

@@ -26,6 +26,7 @@ struct vrrp_instance {
 	int ifindex;
 	bool link_up;
 	struct tracked_link link;
+	struct tracked_link vip_link; /* vip_interface; ifindex 0 when the VIPs are on link */
 	struct tracked_link *tracked;
 	size_t n_tracked;
 	bool external_fault;
@@ -98,10 +99,26 @@ static int instance_resolve_tracked(struct vrrp_instance *in, char *err, size_t 
 	return 0;
 }
 
+/* The interface the VIPs are held on: the instance's own, or vip_interface. */
+static int instance_vip_ifindex(const struct vrrp_instance *in)
+{
+	return in->vip_link.ifindex ? in->vip_link.ifindex : in->ifindex;
+}
+
+static int instance_resolve_vip_link(struct vrrp_instance *in, struct tracked_link *t, char *err,
+				     size_t errlen)
+{
+	t->ifindex = 0;
+	if (!in->cfg->vip_interface[0])
+		return 0;
+	return instance_track(in, t, in->cfg->vip_interface, "vip_interface", err, errlen);
+}
+
 static int instance_resolve_links(struct vrrp_instance *in, char *err, size_t errlen)
 {
 
-	if (instance_track(in, &in->link, in->cfg->interface, "interface", err, errlen) < 0)
+	if (instance_track(in, &in->link, in->cfg->interface, "interface", err, errlen) < 0 ||
+	    instance_resolve_vip_link(in, &in->vip_link, err, errlen) < 0)
 		return -1;
 	in->ifindex = in->link.ifindex;
 	in->link_up = instance_link_up(in, &in->link);
@@ -135,7 +152,8 @@ static int instance_add_router(struct vrrp_instance *in, sa_family_t family, cha
 	struct vrrp_router *r = &in->routers[in->n_routers];
 	struct vrrp_router_env env = { in->loop, in->ifaces, &instance_router_owner, in };
 
-	if (vrrp_router_init(r, &env, in->cfg, in->ifindex, family, err, errlen) < 0) {
+	if (vrrp_router_init(r, &env, in->cfg, in->ifindex, instance_vip_ifindex(in), family, err,
+			     errlen) < 0) {
 		vrrp_router_release(r);
 		return -1;
 	}
@@ -181,6 +199,8 @@ static const char *instance_fault_reason(const struct vrrp_instance *in,
 	for (i = 0; i < in->n_tracked; i++)
 		if (!instance_link_up(in, &in->tracked[i]))
 			return "tracked interface down";
+	if (in->vip_link.ifindex && !instance_link_up(in, &in->vip_link))
+		return "vip_interface down";
 	if (in->external_fault)
 		return in->health_note[0] ? in->health_note : "a weight-0 check failed";
 	if (!r->have_primary)
@@ -241,6 +261,7 @@ void vrrp_instance_free(struct vrrp_instance *in)
 		vrrp_router_release(&in->routers[i]);
 	for (i = 0; i < in->n_tracked; i++)
 		instance_untrack(in, &in->tracked[i]);
+	instance_untrack(in, &in->vip_link);
 	instance_untrack(in, &in->link);
 	free(in->tracked);
 	free(in);
@@ -321,21 +342,51 @@ static int instance_retrack(struct vrrp_instance *in, char *err, size_t errlen)
 	return 0;
 }
 
+/* A new vip_interface is tracked before the routers move their VIPs to it;
+ * the old one (*gone) is untracked by the caller after they let go of it. */
+static int instance_retrack_vip_link(struct vrrp_instance *in, const struct instance_config *old,
+				     int *gone, char *err, size_t errlen)
+{
+	struct tracked_link t;
+
+	*gone = 0;
+	if (strcmp(old->vip_interface, in->cfg->vip_interface) == 0)
+		return 0;
+	if (instance_resolve_vip_link(in, &t, err, errlen) < 0)
+		return -1;
+	if (t.ifindex)
+		iface_table_unwatch(in->ifaces, &t.watch); /* watched from in->vip_link below */
+	if (in->vip_link.ifindex)
+		iface_table_unwatch(in->ifaces, &in->vip_link.watch);
+	*gone = in->vip_link.ifindex;
+	in->vip_link.ifindex = t.ifindex;
+	if (t.ifindex) {
+		iface_watch_init(&in->vip_link.watch, instance_on_link, in);
+		iface_table_watch_link(in->ifaces, t.ifindex, &in->vip_link.watch);
+	}
+	return 0;
+}
+
 int vrrp_instance_reconfigure(struct vrrp_instance *in, const struct instance_config *cfg,
 			      char *err, size_t errlen)
 {
 	const struct instance_config *old = in->cfg;
+	int gone;
 	size_t i;
 
 	in->cfg = cfg;
-	if (instance_retrack(in, err, errlen) < 0) {
+	if (instance_retrack(in, err, errlen) < 0 ||
+	    instance_retrack_vip_link(in, old, &gone, err, errlen) < 0) {
 		in->cfg = old;
 		return -1;
 	}
 	for (i = 0; i < in->n_routers; i++)
-		if (vrrp_router_reconfigure(&in->routers[i], cfg, err, errlen) < 0)
-			return -1;
-	return 0;
+		if (vrrp_router_reconfigure(&in->routers[i], cfg, instance_vip_ifindex(in), err,
+					    errlen) < 0)
+			break;
+	if (gone)
+		iface_table_untrack(in->ifaces, gone);
+	return i < in->n_routers ? -1 : 0;
 }
 
 int vrrp_instance_reconfigure_finish(struct vrrp_instance *in, char *err, size_t errlen)

@@ -90,7 +90,7 @@ static void router_send_advert(struct vrrp_router *r, uint8_t priority)
 static int router_add_vip(struct vrrp_router *r, const struct ip_prefix *vip)
 {
 	char err[256];
-	int rc = netlink_vip_add(r->ifindex, vip, err, sizeof(err));
+	int rc = netlink_vip_add(r->vip_ifindex, vip, err, sizeof(err));
 
 	if (rc < 0)
 		log_err("%s/%s: %s", r->cfg->name, vrrp_router_family_name(r), err);
@@ -111,8 +111,14 @@ static void router_del_vips(struct vrrp_router *r)
 	size_t i;
 
 	for (i = 0; i < r->n_vips; i++)
-		if (netlink_vip_del(r->ifindex, &r->vips[i], err, sizeof(err)) < 0)
+		if (netlink_vip_del(r->vip_ifindex, &r->vips[i], err, sizeof(err)) < 0)
 			log_err("%s/%s: %s", r->cfg->name, vrrp_router_family_name(r), err);
+}
+
+/* VIPs held on a vip_interface have no segment to announce them on. */
+static bool router_announces(const struct vrrp_router *r)
+{
+	return r->vip_ifindex == r->ifindex;
 }
 
 static void router_announce_once(struct vrrp_router *r)
@@ -153,7 +159,7 @@ static void router_on_announce_timer(void *arg)
 
 static void router_start_announce(struct vrrp_router *r)
 {
-	if (r->cfg->garp_count == 0)
+	if (r->cfg->garp_count == 0 || !router_announces(r))
 		return;
 	r->announce_left = r->cfg->garp_count;
 	router_on_announce_timer(r);
@@ -443,6 +449,12 @@ static void router_on_vip_gone(void *arg, const struct ip_addr *addr)
 	}
 }
 
+/* The interface the VIPs are held on, by name. */
+static const char *router_vip_ifname(const struct vrrp_router *r)
+{
+	return r->cfg->vip_interface[0] ? r->cfg->vip_interface : r->cfg->interface;
+}
+
 static int router_claim_vips(struct vrrp_router *r, char *err, size_t errlen)
 {
 	char addr[IPADDR_STRLEN];
@@ -450,9 +462,9 @@ static int router_claim_vips(struct vrrp_router *r, char *err, size_t errlen)
 	for (; r->n_claimed < r->n_vips; r->n_claimed++) {
 		const struct ip_addr *vip = &r->vips[r->n_claimed].addr;
 
-		if (iface_table_claim_vip(r->ifaces, r->ifindex, vip, router_on_vip_gone, r) < 0) {
+		if (iface_table_claim_vip(r->ifaces, r->vip_ifindex, vip, router_on_vip_gone, r) < 0) {
 			snprintf(err, errlen, "%s: VIP %s is used by another instance on %s",
-				 r->cfg->name, ipaddr_str(vip, addr), r->cfg->interface);
+				 r->cfg->name, ipaddr_str(vip, addr), router_vip_ifname(r));
 			return -1;
 		}
 	}
@@ -542,8 +554,8 @@ static int router_open_socket(struct vrrp_router *r, char *err, size_t errlen)
 }
 
 int vrrp_router_init(struct vrrp_router *r, const struct vrrp_router_env *env,
-		     const struct instance_config *cfg, int ifindex, sa_family_t family,
-		     char *err, size_t errlen)
+		     const struct instance_config *cfg, int ifindex, int vip_ifindex,
+		     sa_family_t family, char *err, size_t errlen)
 {
 	struct vrrp_fsm_config fc;
 
@@ -554,6 +566,7 @@ int vrrp_router_init(struct vrrp_router *r, const struct vrrp_router_env *env,
 	r->owner = env->owner;
 	r->owner_arg = env->owner_arg;
 	r->ifindex = ifindex;
+	r->vip_ifindex = vip_ifindex;
 	r->family = family;
 	r->drop_log = (struct log_ratelimit)LOG_RATELIMIT_INIT;
 	r->mismatch_log = (struct log_ratelimit)LOG_RATELIMIT_INIT;
@@ -585,8 +598,8 @@ static void router_del_stale_vips(struct vrrp_router *r)
 	size_t i;
 
 	for (i = 0; i < r->n_vips; i++)
-		if (iface_table_has_addr(r->ifaces, r->ifindex, &r->vips[i].addr) &&
-		    netlink_vip_del(r->ifindex, &r->vips[i], err, sizeof(err)) < 0)
+		if (iface_table_has_addr(r->ifaces, r->vip_ifindex, &r->vips[i].addr) &&
+		    netlink_vip_del(r->vip_ifindex, &r->vips[i], err, sizeof(err)) < 0)
 			log_err("%s/%s: %s", r->cfg->name, vrrp_router_family_name(r), err);
 }
 
@@ -621,9 +634,10 @@ void vrrp_router_release(struct vrrp_router *r)
 		iface_table_unwatch(r->ifaces, &r->source_watch);
 		/* Releases only what this router claimed: the others' stay. */
 		for (i = 0; i < r->n_vips; i++)
-			iface_table_release_vip(r->ifaces, r->ifindex, &r->vips[i].addr, r);
+			iface_table_release_vip(r->ifaces, r->vip_ifindex, &r->vips[i].addr, r);
 		for (i = 0; i < r->n_reload_old; i++)
-			iface_table_release_vip(r->ifaces, r->ifindex, &r->reload_old[i].addr, r);
+			iface_table_release_vip(r->ifaces, r->reload_old_vip_ifindex,
+						&r->reload_old[i].addr, r);
 	}
 	free(r->reload_old);
 	r->reload_old = NULL;
@@ -688,25 +702,28 @@ static bool vip_listed(const struct ip_prefix *v, const struct ip_prefix *list, 
 	return false;
 }
 
-/* Release the claims of old VIPs the new list drops; a Master removes them. */
-static void router_drop_old_vips(struct vrrp_router *r, const struct ip_prefix *old, size_t n_old)
+/* Release the claims of old VIPs the new list drops (all of them when they
+ * move to another interface, old_ifindex their old one); a Master removes them. */
+static void router_drop_old_vips(struct vrrp_router *r, const struct ip_prefix *old, size_t n_old,
+				 int old_ifindex)
 {
 	char err[256];
 	size_t i;
 
 	for (i = 0; i < n_old; i++) {
-		if (vip_listed(&old[i], r->vips, r->n_vips))
+		if (old_ifindex == r->vip_ifindex && vip_listed(&old[i], r->vips, r->n_vips))
 			continue;
-		iface_table_release_vip(r->ifaces, r->ifindex, &old[i].addr, r);
+		iface_table_release_vip(r->ifaces, old_ifindex, &old[i].addr, r);
 		if (r->fsm.state == VRRP_STATE_MASTER &&
-		    netlink_vip_del(r->ifindex, &old[i], err, sizeof(err)) < 0)
+		    netlink_vip_del(old_ifindex, &old[i], err, sizeof(err)) < 0)
 			log_err("%s/%s: %s", r->cfg->name, vrrp_router_family_name(r), err);
 	}
 }
 
-/* Claim the VIPs the old list lacked; a Master adds and announces them. */
+/* Claim the VIPs the old list lacked (all of them when they moved to another
+ * interface); a Master adds and announces them. */
 static int router_take_new_vips(struct vrrp_router *r, const struct ip_prefix *old, size_t n_old,
-				char *err, size_t errlen)
+				int old_ifindex, char *err, size_t errlen)
 {
 	char addr[IPADDR_STRLEN];
 	uint8_t mac[6];
@@ -716,16 +733,17 @@ static int router_take_new_vips(struct vrrp_router *r, const struct ip_prefix *o
 	for (i = 0; i < r->n_vips; i++) {
 		const struct ip_prefix *v = &r->vips[i];
 
-		if (vip_listed(v, old, n_old))
+		if (old_ifindex == r->vip_ifindex && vip_listed(v, old, n_old))
 			continue;
-		if (iface_table_claim_vip(r->ifaces, r->ifindex, &v->addr, router_on_vip_gone, r) < 0) {
+		if (iface_table_claim_vip(r->ifaces, r->vip_ifindex, &v->addr, router_on_vip_gone,
+					  r) < 0) {
 			snprintf(err, errlen, "%s: VIP %s is used by another instance on %s",
-				 r->cfg->name, ipaddr_str(&v->addr, addr), r->cfg->interface);
+				 r->cfg->name, ipaddr_str(&v->addr, addr), router_vip_ifname(r));
 			rc = -1;
 			continue;
 		}
 		if (r->fsm.state != VRRP_STATE_MASTER || router_add_vip(r, v) < 0 ||
-		    iface_table_mac(r->ifaces, r->ifindex, mac) < 0)
+		    !router_announces(r) || iface_table_mac(r->ifaces, r->ifindex, mac) < 0)
 			continue;
 		if (v->addr.family == AF_INET)
 			announce_garp(r->ifindex, mac, &v->addr.u.v4);
@@ -747,8 +765,8 @@ static void router_rewatch_source(struct vrrp_router *r, const struct instance_c
 	router_on_source_changed(r);
 }
 
-int vrrp_router_reconfigure(struct vrrp_router *r, const struct instance_config *cfg, char *err,
-			    size_t errlen)
+int vrrp_router_reconfigure(struct vrrp_router *r, const struct instance_config *cfg,
+			    int vip_ifindex, char *err, size_t errlen)
 {
 	const struct instance_config *old_cfg = r->cfg;
 	struct ip_prefix *old = r->vips;
@@ -771,7 +789,9 @@ int vrrp_router_reconfigure(struct vrrp_router *r, const struct instance_config 
 	r->fsm.cfg.adver_interval_cs = cfg->advert_interval_cs;
 	r->fsm.cfg.preempt = cfg->preempt;
 	r->fsm.cfg.preempt_delay = cfg->preempt_delay;
-	router_drop_old_vips(r, old, n_old);
+	r->reload_old_vip_ifindex = r->vip_ifindex;
+	r->vip_ifindex = vip_ifindex;
+	router_drop_old_vips(r, old, n_old, r->reload_old_vip_ifindex);
 	router_rewatch_source(r, old_cfg);
 	free(old_peers);
 	r->reload_old = old; /* vrrp_router_reconfigure_finish claims the new VIPs */
@@ -781,7 +801,8 @@ int vrrp_router_reconfigure(struct vrrp_router *r, const struct instance_config 
 
 int vrrp_router_reconfigure_finish(struct vrrp_router *r, char *err, size_t errlen)
 {
-	int rc = router_take_new_vips(r, r->reload_old, r->n_reload_old, err, errlen);
+	int rc = router_take_new_vips(r, r->reload_old, r->n_reload_old, r->reload_old_vip_ifindex,
+				      err, errlen);
 
 	free(r->reload_old);
 	r->reload_old = NULL;

@@ -41,6 +41,7 @@ struct vrrp_router {
 	const struct vrrp_router_owner *owner;
 	void *owner_arg;
 	int ifindex;
+	int vip_ifindex; /* where the VIPs are held: ifindex, or the vip_interface's */
 	sa_family_t family;
 	struct ip_prefix *vips; /* this family's VIPs (link-local first for IPv6) */
 	size_t n_vips;
@@ -56,6 +57,7 @@ struct vrrp_router {
 	size_t n_claimed;  /* at start: VIPs claimed so far in the interface table */
 	struct ip_prefix *reload_old; /* between the two steps of a reconfigure */
 	size_t n_reload_old;
+	int reload_old_vip_ifindex; /* where reload_old were held */
 	struct iface_watch source_watch;
 	char health_note[96];  /* why the priority is what it is ("check X down") */
 	bool priority_configured; /* the next priority change comes from a reload */
@@ -74,11 +76,12 @@ struct vrrp_router {
 };
 
 /* Fill in a router for the instance's VIPs of one family on a tracked
- * interface; 0 when it has none (n_vips stays 0), -1 with err when its VIPs
- * or socket cannot be set up. */
+ * interface (adverts on ifindex, VIPs held on vip_ifindex, also tracked;
+ * announced only when the two are the same); 0 when it has none (n_vips
+ * stays 0), -1 with err when its VIPs or socket cannot be set up. */
 int vrrp_router_init(struct vrrp_router *r, const struct vrrp_router_env *env,
-		     const struct instance_config *cfg, int ifindex, sa_family_t family,
-		     char *err, size_t errlen);
+		     const struct instance_config *cfg, int ifindex, int vip_ifindex,
+		     sa_family_t family, char *err, size_t errlen);
 
 /* Remove stale VIPs, then feed the Startup event (and Fault first when
  * fault, its reason, is not NULL). */
@@ -94,9 +97,11 @@ void vrrp_router_stop(struct vrrp_router *r);
  * has; then vrrp_router_reconfigure_finish claims (and a Master adds and
  * announces) the new ones. Priority comes separately
  * (vrrp_router_set_priority). 0, or -1 with err (out of memory; or, from
- * finish, a new VIP that another instance holds). */
-int vrrp_router_reconfigure(struct vrrp_router *r, const struct instance_config *cfg, char *err,
-			    size_t errlen);
+ * finish, a new VIP that another instance holds). vip_ifindex: where the
+ * VIPs are held now; when it changed, every VIP moves (dropped from the old
+ * interface, taken on the new one). */
+int vrrp_router_reconfigure(struct vrrp_router *r, const struct instance_config *cfg,
+			    int vip_ifindex, char *err, size_t errlen);
 int vrrp_router_reconfigure_finish(struct vrrp_router *r, char *err, size_t errlen);
 
 /* Unregister from the socket and the interface table, cancel timers. */

@@ -717,6 +717,114 @@ static void loopback_passes_system_check(void **state)
 	config_free(cfg);
 }
 
+/* ---- vip_interface: VIPs held on another interface (routed set-ups) ---- */
+
+#define VIPIF_HEAD "instances = ( { name = \"api\"; interface = \"eth0\"; vrid = 51;\n"
+
+static struct config *inline_ok(const char *text)
+{
+	char err[CONFIG_ERR_MAX] = "";
+	struct config *cfg = config_load_string(text, "inline", err, sizeof(err));
+
+	if (!cfg)
+		fail_msg("did not load: %s", err);
+	return cfg;
+}
+
+static void vip_interface_is_stored_with_its_line(void **state)
+{
+	struct config *cfg = inline_ok(VIPIF_HEAD "vip_interface = \"lo\";\n"
+				       "vips = [ \"198.51.100.100/32\" ]; } );\n");
+
+	(void)state;
+	assert_string_equal(cfg->instances[0].vip_interface, "lo");
+	assert_int_equal(cfg->instances[0].vip_interface_line, 2);
+	config_free(cfg);
+}
+
+static void vip_interface_absent_is_empty_and_not_printed(void **state)
+{
+	struct config *cfg = inline_ok(VIPIF_HEAD "vips = [ \"198.51.100.100/24\" ]; } );\n");
+	char *text;
+
+	(void)state;
+	assert_string_equal(cfg->instances[0].vip_interface, "");
+	assert_int_equal(cfg->instances[0].vip_interface_line, 0);
+	text = print_to_string(cfg);
+	assert_null(strstr(text, "vip_interface"));
+	free(text);
+	config_free(cfg);
+}
+
+static void vip_interface_must_not_be_the_vrrp_interface(void **state)
+{
+	(void)state;
+	expect_inline_error(VIPIF_HEAD "vip_interface = \"eth0\";\n"
+			    "vips = [ \"198.51.100.100/32\" ]; } );\n",
+			    "inline:2: 'vip_interface' names the VRRP interface 'eth0': leave it out");
+}
+
+static void vip_interface_needs_host_prefixes(void **state)
+{
+	(void)state;
+	expect_inline_error(VIPIF_HEAD "vip_interface = \"lo\";\n"
+			    "vips = [ \"198.51.100.100/24\" ]; } );\n",
+			    "inline:2: VIP '198.51.100.100/24' must be a /32 to be held on "
+			    "vip_interface 'lo'");
+	expect_inline_error(VIPIF_HEAD "vips = [ \"198.51.100.100/32\", \"2001:db8::1/64\" ];\n"
+			    "vip_interface = \"dummy0\"; } );\n",
+			    "inline:3: VIP '2001:db8::1/64' must be a /128 to be held on "
+			    "vip_interface 'dummy0'");
+	expect_inline_error(VIPIF_HEAD "vips = [ \"fe80::1/128\" ];\n"
+			    "vip_interface = \"lo\"; } );\n",
+			    "inline:3: link-local VIP 'fe80::1' cannot be held on vip_interface 'lo'");
+}
+
+static void vip_interface_name_is_checked(void **state)
+{
+	(void)state;
+	expect_inline_error(VIPIF_HEAD "vip_interface = \"\"; vips = [ \"198.51.100.1/32\" ]; } );\n",
+			    "inline:2: 'vip_interface' must not be empty");
+	expect_inline_error(VIPIF_HEAD "vip_interface = \"a/b\"; vips = [ \"198.51.100.1/32\" ]; } );\n",
+			    "inline:2: bad interface name 'a/b'");
+	expect_inline_error(VIPIF_HEAD "vip_interface = \"sixteen-chars-xx\";\n"
+			    "vips = [ \"198.51.100.1/32\" ]; } );\n",
+			    "inline:2: interface name 'sixteen-chars-xx' is too long (max 15)");
+}
+
+static void missing_vip_interface_fails_system_check(void **state)
+{
+	char err[CONFIG_ERR_MAX] = "";
+	struct config *cfg = inline_ok("instances = ( { name = \"api\"; interface = \"lo\"; vrid = 51;\n"
+				       "vips = [ \"198.51.100.100/32\" ];\n"
+				       "vip_interface = \"vcfg-nosuch2\"; } );\n");
+
+	(void)state;
+	assert_int_equal(config_check_system(cfg, false, err, sizeof(err)), -1);
+	assert_string_equal(err, "inline:3: interface 'vcfg-nosuch2' does not exist");
+	assert_int_equal(config_check_system(cfg, true, err, sizeof(err)), 0);
+	config_free(cfg);
+}
+
+/* A reload that moves the VIPs to another interface changes the instance in
+ * place, as a new VIP list would, and says so. */
+static void vip_interface_change_is_an_in_place_change(void **state)
+{
+	struct config *a = inline_ok(VIPIF_HEAD "vips = [ \"198.51.100.100/32\" ]; } );\n");
+	struct config *b = inline_ok(VIPIF_HEAD "vips = [ \"198.51.100.100/32\" ];\n"
+				     "vip_interface = \"lo\"; } );\n");
+	char what[256];
+
+	(void)state;
+	assert_true(config_instance_same_identity(&a->instances[0], &b->instances[0]));
+	assert_false(config_instance_equal(&a->instances[0], &b->instances[0]));
+	assert_true(config_instance_equal(&b->instances[0], &b->instances[0]));
+	config_instance_describe_change(&a->instances[0], &b->instances[0], what, sizeof(what));
+	assert_string_equal(what, "vip_interface 'eth0' -> 'lo'");
+	config_free(a);
+	config_free(b);
+}
+
 /* ---- config_check_system: what start-up would refuse ---- */
 
 static void missing_script_user_fails_system_check(void **state)
@@ -1143,6 +1251,13 @@ int main(void)
 		cmocka_unit_test(missing_tracked_interface_fails_system_check),
 		cmocka_unit_test(ah_auth_fails_system_check_until_supported),
 		cmocka_unit_test(loopback_passes_system_check),
+		cmocka_unit_test(vip_interface_is_stored_with_its_line),
+		cmocka_unit_test(vip_interface_absent_is_empty_and_not_printed),
+		cmocka_unit_test(vip_interface_must_not_be_the_vrrp_interface),
+		cmocka_unit_test(vip_interface_needs_host_prefixes),
+		cmocka_unit_test(vip_interface_name_is_checked),
+		cmocka_unit_test(missing_vip_interface_fails_system_check),
+		cmocka_unit_test(vip_interface_change_is_an_in_place_change),
 		cmocka_unit_test(missing_script_user_fails_system_check),
 		cmocka_unit_test(missing_exec_program_fails_system_check),
 		cmocka_unit_test(missing_ca_file_fails_system_check),
