@@ -29,6 +29,9 @@ static const char *const drop_names[VRRP_DROP__COUNT] = {
 	[VRRP_DROP_FAMILY] = "family",
 	[VRRP_DROP_IP_HEADER] = "ip_header",
 	[VRRP_DROP_NOT_PEER] = "not_peer",
+	[VRRP_DROP_AH_ICV] = "ah_icv",
+	[VRRP_DROP_AH_SPI] = "ah_spi",
+	[VRRP_DROP_AH_REPLAY] = "ah_replay",
 };
 
 const char *vrrp_drop_reason_name(enum vrrp_drop_reason reason)

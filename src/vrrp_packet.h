@@ -43,6 +43,9 @@ enum vrrp_drop_reason {
 	VRRP_DROP_FAMILY,       /* IPv6 with version 2, or unknown family */
 	VRRP_DROP_IP_HEADER,    /* malformed IPv4 or AH header around the advert */
 	VRRP_DROP_NOT_PEER,     /* unicast mode: the sender is not a configured peer */
+	VRRP_DROP_AH_ICV,       /* AH: the ICV is wrong (another key, or changed on the way) */
+	VRRP_DROP_AH_SPI,       /* AH: the SPI is not the sender's address (keepalived's rule) */
+	VRRP_DROP_AH_REPLAY,    /* AH: sequence number not above the last one seen or sent */
 	VRRP_DROP__COUNT
 };
 
@@ -108,8 +111,9 @@ ssize_t vrrp_packet_encode(const struct vrrp_advert *adv,
 
 /* Strip an IPv4 header (and an AH header, IP protocol 51, if present) from a
  * packet read from a raw IPv4 socket. Fills src, dst, ttl; points *payload at
- * the VRRP message. *had_ah tells whether an AH header was skipped (its ICV is
- * not checked here). Returns VRRP_DROP_NONE or VRRP_DROP_IP_HEADER. The header
+ * the VRRP message. *had_ah tells whether an AH header was skipped (its ICV
+ * is not checked here: vrrp_ah_verify does). Returns VRRP_DROP_NONE or
+ * VRRP_DROP_IP_HEADER. The header
  * must be version 4, IHL >= 5, total length (network order) between the IHL
  * and len (bytes beyond it are padding and excluded from the payload), not a
  * fragment, protocol 112 or 51; AH needs next header 112 and a length

@@ -669,6 +669,7 @@ static void drop_reason_names_are_stable(void **state)
 		"none", "too_short", "length", "ttl", "version", "type",
 		"checksum", "count_zero", "interval_zero", "vrid", "auth_type",
 		"auth_data", "interval_mismatch", "own", "family", "ip_header", "not_peer",
+		"ah_icv", "ah_spi", "ah_replay",
 	};
 	int i;
 
