@@ -11,6 +11,7 @@ VIPD_PACKAGES=(
 	iproute2 iputils-ping nftables tcpdump socat ncat openssl curl procps psmisc python3 python3-yaml gnuplot-nox
 	cppcheck clang-tidy clang libclang-rt-14-dev valgrind
 	keepalived stress-ng
+	frr
 )
 
 need_root() {
@@ -32,9 +33,11 @@ install_packages() {
 	export DEBIAN_FRONTEND=noninteractive
 	apt-get update -q </dev/null
 	apt-get install -y -q --no-install-recommends "${missing[@]}" </dev/null
-	# The Debian package may start its own keepalived; vipd's tests run their own.
+	# The Debian packages may start their own keepalived and FRR; vipd's tests
+	# run their own (FRR: zebra and bgpd per namespace, paths in a temp dir).
 	if command -v systemctl >/dev/null 2>&1; then
 		systemctl disable --now keepalived >/dev/null 2>&1 || true
+		systemctl disable --now frr >/dev/null 2>&1 || true
 	fi
 }
 
