@@ -5,6 +5,7 @@
  * file:line it is about. */
 #include "keepalived_import_internal.h"
 
+#include <pwd.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -487,21 +488,26 @@ static void check_vips(struct ki *k)
 	}
 }
 
-/* Without a script_user, keepalived runs scripts as keepalived_script (when
- * that user exists) or root; vipd as "vipd". */
+/* Without a script_user, keepalived runs scripts as keepalived_script when
+ * that user exists on the node, as root otherwise: the import does the same,
+ * so the imported node runs its scripts as keepalived did there (and passes
+ * vipd -t without a new user), and says how to do better. */
 static void default_script_user(struct ki *k)
 {
 	const struct kp_node *n = k->n_scripts ? k->scripts[0].node : NULL;
+	const char *user = getpwnam("keepalived_script") ? "keepalived_script" : "root";
 	size_t i;
 
 	if (!k->any_script || k->script_user[0])
 		return;
 	for (i = 0; !n && i < k->n_instances; i++)
 		n = k->instances[i].node;
+	snprintf(k->script_user, sizeof(k->script_user), "%s", user);
+	k->script_user_implied = true;
 	if (n)
-		ki_warn(k, n, "no script_user: keepalived ran scripts as keepalived_script, or as "
-			"root when that user does not exist; vipd runs them as 'vipd' (create it, or "
-			"set script_user)");
+		ki_warn(k, n, "no script_user: keepalived runs scripts as keepalived_script when "
+			"that user exists, else as root; here that is '%s', and the import keeps it "
+			"(to run them unprivileged, create a user and set script_user)", user);
 }
 
 static void unused_scripts(struct ki *k)
@@ -565,10 +571,10 @@ static void write_vipd(const struct ki *k, FILE *f)
 		fputs(";\n", f);
 	}
 	if (k->any_script) {
-		if (!k->script_user[0])
-			fputs("\t# keepalived ran scripts as keepalived_script, or root without it\n", f);
+		if (k->script_user_implied)
+			fputs("\t# the user keepalived ran the scripts as on this node\n", f);
 		fputs("\tscript_user = ", f);
-		ki_out_str(f, k->script_user[0] ? k->script_user : "vipd");
+		ki_out_str(f, k->script_user);
 		fputs(";\n", f);
 	}
 	fputs("};\n\n", f);

@@ -84,6 +84,7 @@ struct ki {
 	char script_user[KI_NAME_MAX];
 	const struct kp_node *script_user_node; /* where it was set or implied */
 	bool script_user_global;
+	bool script_user_implied; /* none in the file: keepalived's own default */
 	int default_version;
 	char default_interface[IF_NAMESIZE];
 	struct ki_garp garp;

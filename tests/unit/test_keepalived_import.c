@@ -5,6 +5,7 @@
  * directory; VIPD_IMPORT_UPDATE=1 rewrites the golden files. */
 #include <fcntl.h>
 #include <glob.h>
+#include <pwd.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -275,6 +276,23 @@ static void script_defaults_are_keepalived_ones(void **state)
 	result_free(&r);
 }
 
+static void no_script_user_runs_scripts_as_keepalived_did(void **state)
+{
+	/* keepalived: keepalived_script when that user exists, else root */
+	struct result r = import_text("vrrp_script s {\n script /bin/true\n}\n" INSTANCE_HEAD
+				      " track_script {\n  s\n }\n}\n");
+	struct config *cfg = load_output(&r);
+	const char *want = getpwnam("keepalived_script") ? "keepalived_script" : "root";
+
+	(void)state;
+	assert_string_equal(cfg->script_user, want);
+	assert_has(r.msgs, "warning: no script_user: keepalived runs scripts as "
+		   "keepalived_script when that user exists, else as root");
+	assert_int_equal(r.rc, 0);
+	config_free(cfg);
+	result_free(&r);
+}
+
 static void init_fail_starts_the_check_failed(void **state)
 {
 	struct result r = import_text("vrrp_script s {\n script /bin/true\n init_fail\n}\n"
@@ -516,6 +534,7 @@ int main(void)
 		cmocka_unit_test(auth_pass_longer_than_8_is_cut_as_keepalived_does),
 		cmocka_unit_test(version_is_2_unless_vrrp_version_3),
 		cmocka_unit_test(script_defaults_are_keepalived_ones),
+		cmocka_unit_test(no_script_user_runs_scripts_as_keepalived_did),
 		cmocka_unit_test(init_fail_starts_the_check_failed),
 		cmocka_unit_test(track_script_weight_override_gets_its_own_check),
 		cmocka_unit_test(nopreempt_and_priorities_carry_over),
