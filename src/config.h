@@ -107,8 +107,7 @@ struct config *config_load(const char *path, char *err, size_t errlen);
 struct config *config_load_string(const char *text, const char *name, char *err, size_t errlen);
 
 /* What start-up would refuse beyond the file's own rules, found by the same
- * code start-up runs. Always: no instance asks for what this build lacks (AH
- * authentication). Unless offline, also the system: every interface named
+ * code start-up runs. Nothing when offline. Otherwise the system: every interface named
  * exists; when scripts are configured (exec checks, notify) the script user
  * exists and each script may run as that user (spawn.h's root-script rule,
  * check_exec.h); every https check's TLS context builds (CA file, client

@@ -26,19 +26,6 @@ static int fail_at(const struct config *cfg, int line, char *err, size_t errlen,
 	return -1;
 }
 
-/* ---- this build ---- */
-
-static int check_build(const struct config *cfg, char *err, size_t errlen)
-{
-	size_t i;
-
-	for (i = 0; i < cfg->n_instances; i++)
-		if (cfg->instances[i].auth_type == VRRP_AUTH_AH)
-			return fail_at(cfg, cfg->instances[i].line, err, errlen,
-				       "auth type \"ah\" is not supported by this vipd yet");
-	return 0;
-}
-
 /* ---- interfaces ---- */
 
 static int no_interface(const struct config *cfg, int line, const char *name, char *err,
@@ -177,8 +164,6 @@ static int check_tls(const struct config *cfg, char *err, size_t errlen)
 
 int config_check_system(const struct config *cfg, bool offline, char *err, size_t errlen)
 {
-	if (check_build(cfg, err, errlen) < 0)
-		return -1;
 	if (offline)
 		return 0;
 	if (check_interfaces(cfg, err, errlen) < 0 || check_scripts(cfg, err, errlen) < 0)

@@ -575,10 +575,7 @@ static void finish_auth(struct ki *k, struct ki_instance *in)
 		ki_fail(k, in->auth_node, "authentication without an auth_pass cannot be carried "
 			"over: vipd needs a password of 1 to 8 characters");
 		in->auth = 0;
-	} else if (in->auth == 2)
-		ki_fail(k, in->auth_node, "'auth_type AH' not supported: this vipd reads AH but "
-			"cannot run it yet (vipd -t refuses it); use PASS on every node, or version 3 "
-			"without authentication");
+	}
 }
 
 static void finish_notes(struct ki *k, struct ki_instance *in)

@@ -9,6 +9,7 @@
 
 #include "announce.h"
 #include "netlink.h"
+#include "vrrp_ah.h"
 #include "vrrp_socket.h"
 
 static void router_handle(struct vrrp_router *r, const struct vrrp_fsm_event *ev);
@@ -40,6 +41,32 @@ static void router_fill_advert(const struct vrrp_router *r, uint8_t priority,
 		adv->addrs[i] = r->vips[i].addr;
 }
 
+/* AH: the message inside AH inside an IPv4 header of our own (vrrp_ah.c). */
+static int router_send_ah(struct vrrp_router *r, const struct ip_addr *dst, const uint8_t *msg,
+			  size_t len)
+{
+	struct vrrp_ah_send p = { &r->fsm.cfg.primary, dst, r->cfg->auth_password,
+				  r->n_peers > 0 };
+	uint8_t pkt[VRRP_AH_IP_LEN + VRRP_AH_LEN + VRRP_MAX_PACKET];
+	ssize_t n;
+
+	vrrp_ah_next(&r->ah);
+	n = vrrp_ah_build(&p, &r->ah, msg, len, pkt, sizeof(pkt));
+	if (n < 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	return vrrp_socket_send_ip(r->sock, dst, pkt, (size_t)n);
+}
+
+static int router_send_msg(struct vrrp_router *r, const struct ip_addr *dst, const uint8_t *msg,
+			   size_t len)
+{
+	if (r->cfg->auth_type == VRRP_AUTH_AH)
+		return router_send_ah(r, dst, msg, len);
+	return vrrp_socket_send(r->sock, &r->fsm.cfg.primary, dst, msg, len);
+}
+
 static void router_send_to(struct vrrp_router *r, const struct vrrp_advert *adv,
 			   const struct ip_addr *dst)
 {
@@ -54,7 +81,7 @@ static void router_send_to(struct vrrp_router *r, const struct vrrp_advert *adv,
 			vrrp_router_family_name(r));
 		return;
 	}
-	if (vrrp_socket_send(r->sock, &r->fsm.cfg.primary, dst, buf, (size_t)len) < 0) {
+	if (router_send_msg(r, dst, buf, (size_t)len) < 0) {
 		r->tx_errors++;
 		if (log_ratelimit_allow(&r->drop_log, time_now()))
 			log_warn("%s/%s: send to %s: %s", r->cfg->name,
@@ -269,13 +296,20 @@ static void router_drop(struct vrrp_router *r, enum vrrp_drop_reason reason,
 			 vrrp_drop_reason_name(reason));
 }
 
-static enum vrrp_drop_reason router_check_v2(const struct vrrp_router *r,
-					     const struct vrrp_advert *adv, bool had_ah)
+/* AH: ICV, SPI and sequence (vrrp_ah.c) before anything else of v2. */
+static enum vrrp_drop_reason router_check_v2(struct vrrp_router *r, const struct vrrp_rx *rx,
+					     const struct vrrp_advert *adv)
 {
 	enum vrrp_drop_reason reason;
 
-	if (had_ah != (r->cfg->auth_type == VRRP_AUTH_AH))
+	if (rx->had_ah != (r->cfg->auth_type == VRRP_AUTH_AH))
 		return VRRP_DROP_AUTH_TYPE;
+	if (rx->had_ah) {
+		reason = vrrp_ah_verify(rx->ip, rx->ip_len, r->cfg->auth_password, r->n_peers > 0,
+					&r->ah);
+		if (reason != VRRP_DROP_NONE)
+			return reason;
+	}
 	reason = vrrp_packet_check_v2_auth(adv, r->cfg->auth_type, r->cfg->auth_password);
 	if (reason != VRRP_DROP_NONE)
 		return reason;
@@ -310,7 +344,7 @@ static enum vrrp_drop_reason router_check_sender(const struct vrrp_router *r,
 	return VRRP_DROP_NONE;
 }
 
-static enum vrrp_drop_reason router_validate(const struct vrrp_router *r,
+static enum vrrp_drop_reason router_validate(struct vrrp_router *r,
 					     const struct vrrp_rx *rx, struct vrrp_advert *adv)
 {
 	enum vrrp_drop_reason reason = router_check_sender(r, rx);
@@ -327,7 +361,7 @@ static enum vrrp_drop_reason router_validate(const struct vrrp_router *r,
 	if (ipaddr_equal(&rx->src, &r->fsm.cfg.primary))
 		return VRRP_DROP_OWN;
 	if (adv->version == 2)
-		return router_check_v2(r, adv, rx->had_ah);
+		return router_check_v2(r, rx, adv);
 	return VRRP_DROP_NONE;
 }
 
@@ -545,6 +579,8 @@ static int router_open_socket(struct vrrp_router *r, char *err, size_t errlen)
 		r->sock = NULL;
 		return -1;
 	}
+	if (r->cfg->auth_type == VRRP_AUTH_AH && vrrp_socket_enable_ah(r->sock, err, errlen) < 0)
+		return -1;
 	if (r->n_peers == 0 && vrrp_socket_join_multicast(r->sock) < 0) {
 		snprintf(err, errlen, "%s: cannot join the VRRP multicast group on %s: %s",
 			 r->cfg->name, r->cfg->interface, strerror(errno));

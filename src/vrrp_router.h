@@ -12,6 +12,7 @@
 #include "iface_table.h"
 #include "log.h"
 #include "loop.h"
+#include "vrrp_ah.h"
 #include "vrrp_fsm.h"
 #include "vrrp_packet.h"
 
@@ -71,6 +72,7 @@ struct vrrp_router {
 	uint64_t tx_errors;
 	uint64_t vip_restores;
 	uint64_t drops[VRRP_DROP__COUNT];
+	struct vrrp_ah_state ah; /* auth AH: the sequence number sent or accepted last */
 	struct log_ratelimit drop_log;
 	struct log_ratelimit mismatch_log;
 };

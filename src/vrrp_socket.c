@@ -1,5 +1,6 @@
 /* Raw IP protocol-112 sockets: one per (interface, family), shared by every
- * router on it, demultiplexed by VRID. The registry is a module singleton. */
+ * router on it, demultiplexed by VRID; on IPv4, a second raw socket for
+ * protocol 51 (AH) once an AH router asks. The registry is a module singleton. */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE /* struct in6_pktinfo */
 #endif
@@ -28,6 +29,7 @@
 #define VRRP_SOCKET_HDR_ROOM 128
 #define VRRP_SOCKET_BUFLEN (VRRP_MAX_PACKET + VRRP_SOCKET_HDR_ROOM)
 #define VRRP_SOCKET_CMSGLEN 256
+#define VRRP_AH_PROTO_NUM 51
 
 struct vrrp_handler {
 	vrrp_rx_cb cb;
@@ -38,6 +40,7 @@ struct vrrp_socket {
 	struct vrrp_socket *next;
 	struct loop *loop;
 	int fd;
+	int ah_fd; /* IPv4 AH, protocol 51, IP_HDRINCL: -1 until an AH router asks */
 	int ifindex;
 	sa_family_t family;
 	bool joined;
@@ -109,8 +112,9 @@ static void size_rcvbuf(int fd)
 		(void)set_int(fd, SOL_SOCKET, SO_RCVBUF, VRRP_SOCKET_RCVBUF);
 }
 
-/* Open and configure a raw socket bound to the interface; -1 with err set. */
-static int open_fd(int ifindex, sa_family_t family, char *err, size_t errlen)
+/* Open and configure a raw socket for proto bound to the interface; -1 with
+ * err set. */
+static int open_fd(int ifindex, sa_family_t family, int proto, char *err, size_t errlen)
 {
 	char ifname[IF_NAMESIZE];
 	int fd, rc;
@@ -119,7 +123,7 @@ static int open_fd(int ifindex, sa_family_t family, char *err, size_t errlen)
 		snprintf(err, errlen, "interface %d: %s", ifindex, strerror(errno));
 		return -1;
 	}
-	fd = socket(family, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, VRRP_PROTO);
+	fd = socket(family, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, proto);
 	if (fd < 0) {
 		snprintf(err, errlen, "%s: raw socket: %s", ifname, strerror(errno));
 		return -1;
@@ -161,7 +165,8 @@ static struct vrrp_socket *new_socket(struct loop *loop, int ifindex, sa_family_
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
-	s->fd = open_fd(ifindex, family, err, errlen);
+	s->ah_fd = -1;
+	s->fd = open_fd(ifindex, family, VRRP_PROTO, err, errlen);
 	if (s->fd < 0) {
 		free(s);
 		return NULL;
@@ -213,6 +218,12 @@ static void close_socket(struct vrrp_socket *s)
 		loop_del_fd(s->loop, s->fd);
 	close(s->fd);
 	s->fd = -1;
+	if (s->ah_fd >= 0) {
+		if (s->loop)
+			loop_del_fd(s->loop, s->ah_fd);
+		close(s->ah_fd);
+		s->ah_fd = -1;
+	}
 	s->closed = true;
 	if (!s->in_dispatch)
 		free(s);
@@ -249,13 +260,11 @@ int vrrp_socket_fd(const struct vrrp_socket *s)
 	return s->fd;
 }
 
-int vrrp_socket_join_multicast(struct vrrp_socket *s)
+static int join_fd(const struct vrrp_socket *s, int fd)
 {
 	struct ip_addr group;
 	int rc;
 
-	if (s->joined)
-		return 0;
 	vrrp_socket_group(s->family, &group);
 	if (s->family == AF_INET) {
 		struct ip_mreqn mreq;
@@ -263,19 +272,62 @@ int vrrp_socket_join_multicast(struct vrrp_socket *s)
 		memset(&mreq, 0, sizeof(mreq));
 		mreq.imr_multiaddr = group.u.v4;
 		mreq.imr_ifindex = s->ifindex;
-		rc = setsockopt(s->fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &mreq, sizeof(mreq));
+		rc = setsockopt(fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &mreq, sizeof(mreq));
 	} else {
 		struct ipv6_mreq mreq;
 
 		memset(&mreq, 0, sizeof(mreq));
 		mreq.ipv6mr_multiaddr = group.u.v6;
 		mreq.ipv6mr_interface = (unsigned)s->ifindex;
-		rc = setsockopt(s->fd, IPPROTO_IPV6, IPV6_JOIN_GROUP, &mreq, sizeof(mreq));
+		rc = setsockopt(fd, IPPROTO_IPV6, IPV6_JOIN_GROUP, &mreq, sizeof(mreq));
 	}
-	if (rc < 0)
+	return rc < 0 ? -1 : 0;
+}
+
+int vrrp_socket_join_multicast(struct vrrp_socket *s)
+{
+	if (s->joined)
+		return 0;
+	if (join_fd(s, s->fd) < 0 || (s->ah_fd >= 0 && join_fd(s, s->ah_fd) < 0))
 		return -1;
 	s->joined = true;
 	return 0;
+}
+
+static void on_readable_ah(void *arg, uint32_t events);
+
+/* The AH socket: the kernel hands protocol 51 only to raw sockets of that
+ * protocol. IP_HDRINCL: the ICV covers the IP header, so we write it. */
+static int open_ah_fd(struct vrrp_socket *s, char *err, size_t errlen)
+{
+	int fd = open_fd(s->ifindex, AF_INET, VRRP_AH_PROTO_NUM, err, errlen);
+
+	if (fd < 0)
+		return -1;
+	if (set_int(fd, IPPROTO_IP, IP_HDRINCL, 1) < 0 || (s->joined && join_fd(s, fd) < 0)) {
+		snprintf(err, errlen, "ifindex %d: AH socket options: %s", s->ifindex,
+			 strerror(errno));
+		close(fd);
+		return -1;
+	}
+	if (s->loop && loop_add_fd(s->loop, fd, EPOLLIN, on_readable_ah, s) < 0) {
+		snprintf(err, errlen, "event loop: %s", strerror(errno));
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+int vrrp_socket_enable_ah(struct vrrp_socket *s, char *err, size_t errlen)
+{
+	if (s->ah_fd >= 0)
+		return 0;
+	if (s->family != AF_INET) {
+		snprintf(err, errlen, "AH is IPv4 only");
+		return -1;
+	}
+	s->ah_fd = open_ah_fd(s, err, errlen);
+	return s->ah_fd < 0 ? -1 : 0;
 }
 
 const struct vrrp_socket *vrrp_socket_next(const struct vrrp_socket *prev)
@@ -378,6 +430,21 @@ static int send_ipv6(const struct vrrp_socket *s, const struct ip_addr *src,
 			      sizeof(pi), msg, len);
 }
 
+int vrrp_socket_send_ip(struct vrrp_socket *s, const struct ip_addr *dst, const uint8_t *pkt,
+			size_t len)
+{
+	struct sockaddr_in sin;
+
+	if (s->ah_fd < 0 || dst->family != AF_INET) {
+		errno = s->ah_fd < 0 ? ENOTCONN : EAFNOSUPPORT;
+		return -1;
+	}
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_addr = dst->u.v4;
+	return sendto(s->ah_fd, pkt, len, 0, (struct sockaddr *)&sin, sizeof(sin)) < 0 ? -1 : 0;
+}
+
 int vrrp_socket_send(struct vrrp_socket *s, const struct ip_addr *src,
 		     const struct ip_addr *dst, const uint8_t *msg, size_t len)
 {
@@ -451,6 +518,8 @@ static void handle_ipv4(struct vrrp_socket *s, struct msghdr *mh, const uint8_t 
 		return;
 	}
 	rx.ttl = ttl;
+	rx.ip = buf;
+	rx.ip_len = (size_t)buf[2] << 8 | buf[3]; /* checked against len by the strip */
 	rx.ifindex = cmsg_ipv4_ifindex(mh);
 	if (rx.ifindex < 0)
 		rx.ifindex = s->ifindex;
@@ -550,12 +619,12 @@ static void handle_one(struct vrrp_socket *s, struct msghdr *mh, const uint8_t *
 
 /* Read what is queued, up to VRRP_SOCKET_MMSG datagrams in one call, and
  * handle them. The count read, 0 when none was left, -1 on error. */
-static int read_batch(struct vrrp_socket *s)
+static int read_batch(struct vrrp_socket *s, int fd)
 {
 	int n, i;
 
 	rx_buffers_reset();
-	n = recvmmsg(s->fd, rxb.msgs, VRRP_SOCKET_MMSG, MSG_DONTWAIT, NULL);
+	n = recvmmsg(fd, rxb.msgs, VRRP_SOCKET_MMSG, MSG_DONTWAIT, NULL);
 	if (n < 0)
 		return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -1;
 	for (i = 0; i < n && !s->closed; i++)
@@ -563,7 +632,7 @@ static int read_batch(struct vrrp_socket *s)
 	return n;
 }
 
-void vrrp_socket_dispatch(struct vrrp_socket *s)
+static void dispatch_fd(struct vrrp_socket *s, int fd)
 {
 	int i, rc = VRRP_SOCKET_MMSG;
 
@@ -573,7 +642,7 @@ void vrrp_socket_dispatch(struct vrrp_socket *s)
 	s->in_dispatch = true;
 	for (i = 0; i < VRRP_SOCKET_BATCH / VRRP_SOCKET_MMSG && rc == VRRP_SOCKET_MMSG &&
 		    !s->closed; i++) {
-		rc = read_batch(s);
+		rc = read_batch(s, fd);
 		if (rc < 0 && errno != EINTR)
 			log_warn("VRRP socket on ifindex %d: recvmmsg: %s", s->ifindex,
 				 strerror(errno));
@@ -581,4 +650,17 @@ void vrrp_socket_dispatch(struct vrrp_socket *s)
 	s->in_dispatch = false;
 	if (s->closed)
 		free(s);
+}
+
+void vrrp_socket_dispatch(struct vrrp_socket *s)
+{
+	dispatch_fd(s, s->fd);
+}
+
+static void on_readable_ah(void *arg, uint32_t events)
+{
+	struct vrrp_socket *s = arg;
+
+	(void)events;
+	dispatch_fd(s, s->ah_fd);
 }

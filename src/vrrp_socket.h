@@ -22,6 +22,8 @@ struct vrrp_rx {
 	const uint8_t *payload; /* the VRRP message */
 	size_t len;
 	bool had_ah;            /* arrived inside IPsec AH */
+	const uint8_t *ip;      /* IPv4: the whole packet, up to its total length (AH ICV) */
+	size_t ip_len;
 };
 
 typedef void (*vrrp_rx_cb)(void *arg, const struct vrrp_rx *rx);
@@ -48,6 +50,16 @@ int vrrp_socket_join_multicast(struct vrrp_socket *s);
  * with TTL / hop limit 255. 0 or -1 (errno). */
 int vrrp_socket_send(struct vrrp_socket *s, const struct ip_addr *src,
 		     const struct ip_addr *dst, const uint8_t *msg, size_t len);
+
+/* IPv4: also open the AH socket (raw, protocol 51, IP_HDRINCL) on this
+ * interface, whose packets go to the same VRIDs; once per socket, kept until
+ * it closes. 0, or -1 with err. */
+int vrrp_socket_enable_ah(struct vrrp_socket *s, char *err, size_t errlen);
+
+/* Send a whole IPv4 packet (header included: vrrp_ah_build) to dst on the
+ * AH socket. 0 or -1 (errno). */
+int vrrp_socket_send_ip(struct vrrp_socket *s, const struct ip_addr *dst, const uint8_t *pkt,
+			size_t len);
 
 /* Every open socket, for status: vrrp_socket_next(NULL) is the first, NULL
  * after the last. */

@@ -699,11 +699,17 @@ static void missing_tracked_interface_fails_system_check(void **state)
 			    "sys-no-track-interface.conf:4: interface 'vcfg-nosuch1' does not exist");
 }
 
-static void ah_auth_fails_system_check_until_supported(void **state)
+static void ah_auth_passes_system_check(void **state)
 {
+	char err[CONFIG_ERR_MAX] = "";
+	struct config *cfg = load_ok("sys-ah.conf");
+
 	(void)state;
-	expect_system_error("sys-ah-unsupported.conf",
-			    "sys-ah-unsupported.conf:4: auth type \"ah\" is not supported by this vipd yet");
+	assert_int_equal(config_check_system(cfg, false, err, sizeof(err)), 0);
+	assert_string_equal(err, "");
+	assert_int_equal(cfg->instances[0].auth_type, VRRP_AUTH_AH);
+	assert_string_equal(cfg->instances[0].auth_password, "secret12");
+	config_free(cfg);
 }
 
 static void loopback_passes_system_check(void **state)
@@ -862,16 +868,14 @@ static void offline_check_looks_nothing_up(void **state)
 	config_free(cfg);
 }
 
-static void offline_check_still_refuses_what_this_build_lacks(void **state)
+static void offline_check_passes_ah(void **state)
 {
-	char want[1024], err[CONFIG_ERR_MAX] = "";
-	struct config *cfg = load_ok("sys-ah-unsupported.conf");
+	char err[CONFIG_ERR_MAX] = "";
+	struct config *cfg = load_ok("sys-ah.conf");
 
 	(void)state;
-	snprintf(want, sizeof(want), "%s/sys-ah-unsupported.conf:4: auth type \"ah\" is not "
-		 "supported by this vipd yet", data_dir());
-	assert_int_equal(config_check_system(cfg, true, err, sizeof(err)), -1);
-	assert_string_equal(err, want);
+	assert_int_equal(config_check_system(cfg, true, err, sizeof(err)), 0);
+	assert_string_equal(err, "");
 	config_free(cfg);
 }
 
@@ -1249,7 +1253,7 @@ int main(void)
 		cmocka_unit_test(missing_file_says_cannot_open),
 		cmocka_unit_test(missing_interface_fails_system_check),
 		cmocka_unit_test(missing_tracked_interface_fails_system_check),
-		cmocka_unit_test(ah_auth_fails_system_check_until_supported),
+		cmocka_unit_test(ah_auth_passes_system_check),
 		cmocka_unit_test(loopback_passes_system_check),
 		cmocka_unit_test(vip_interface_is_stored_with_its_line),
 		cmocka_unit_test(vip_interface_absent_is_empty_and_not_printed),
@@ -1262,7 +1266,7 @@ int main(void)
 		cmocka_unit_test(missing_exec_program_fails_system_check),
 		cmocka_unit_test(missing_ca_file_fails_system_check),
 		cmocka_unit_test(offline_check_looks_nothing_up),
-		cmocka_unit_test(offline_check_still_refuses_what_this_build_lacks),
+		cmocka_unit_test(offline_check_passes_ah),
 		cmocka_unit_test(exec_program_without_x_bit_fails_system_check),
 		cmocka_unit_test(exec_program_that_is_a_directory_fails_system_check),
 		cmocka_unit_test(exec_as_root_of_a_group_writable_script_fails_root_rule),
