@@ -17,6 +17,7 @@
 #include "notify.h"
 #include "pidfile.h"
 #include "privs.h"
+#include "sched_rt.h"
 #include "sdnotify.h"
 #include "vrrp_instance.h"
 
@@ -33,7 +34,7 @@ static int iface_load(void *arg, struct iface_table *t, int ifindex)
 	struct daemon *d = arg;
 
 	if (netlink_dump_link(ifindex, iface_visit, t) == 0 &&
-	    netlink_dump_addrs(ifindex, iface_visit, t) == 0)
+	    (iface_table_link_gone(t, ifindex) || netlink_dump_addrs(ifindex, iface_visit, t) == 0))
 		return 0;
 	if (d->loop && !loop_timer_armed(&d->iface_retry))
 		loop_timer_arm(d->loop, &d->iface_retry, time_now() + DAEMON_IFACE_RETRY);
@@ -53,12 +54,27 @@ static bool monitor_want(void *arg, int ifindex)
 	return iface_table_tracks(((struct daemon *)arg)->ifaces, ifindex);
 }
 
+static bool monitor_want_new_links(void *arg)
+{
+	return iface_table_awaits_names(((struct daemon *)arg)->ifaces);
+}
+
+static void monitor_log_link(const struct daemon *d, const struct netlink_event *ev)
+{
+	if (!iface_table_tracks(d->ifaces, ev->ifindex))
+		return;
+	if (ev->deleted)
+		log_notice("link %d (%s) deleted", ev->ifindex, ev->ifname);
+	else if (ev->up != iface_table_link_up(d->ifaces, ev->ifindex))
+		log_info("link %d is %s", ev->ifindex, ev->up ? "up" : "down");
+}
+
 static void monitor_event(void *arg, const struct netlink_event *ev)
 {
 	struct daemon *d = arg;
 
-	if (ev->kind == NETLINK_EV_LINK && ev->up != iface_table_link_up(d->ifaces, ev->ifindex))
-		log_info("link %d is %s", ev->ifindex, ev->up ? "up" : "down");
+	if (ev->kind == NETLINK_EV_LINK)
+		monitor_log_link(d, ev);
 	iface_table_apply(d->ifaces, ev);
 }
 
@@ -74,6 +90,7 @@ static void monitor_overrun(void *arg)
 
 static const struct netlink_monitor_ops monitor_ops = {
 	.want = monitor_want,
+	.want_new_links = monitor_want_new_links,
 	.event = monitor_event,
 	.batch_done = monitor_batch_done,
 	.overrun = monitor_overrun,
@@ -322,6 +339,8 @@ static int daemon_setup(struct daemon *d, char *err, size_t errlen)
 	    control_open(d->loop, d->opts->control_path, daemon_control, d, err, errlen) < 0)
 		return -1;
 	if (daemon_open_metrics(d, err, errlen) < 0)
+		return -1;
+	if (sched_rt_apply(d->cfg->realtime_priority, err, errlen) < 0)
 		return -1;
 	return privs_drop(daemon_runs_scripts(d->cfg), err, errlen);
 }

@@ -42,6 +42,8 @@ struct iface {
 	unsigned refs;
 	bool up;
 	bool reported_up;
+	bool gone; /* RTM_DELLINK seen */
+	bool reported_gone;
 	bool have_mac;
 	uint8_t mac[6];
 	struct iface_addr *first, *last; /* present addresses, kernel order */
@@ -55,6 +57,8 @@ struct iface_table {
 	struct iface_addr **buckets;
 	size_t n_buckets, n_addrs;
 	struct iface_addr *dirty;
+	struct iface_watch *name_watchers;
+	bool names_pending;
 	iface_load_fn load;
 	void *load_arg;
 };
@@ -282,6 +286,7 @@ static void order_remove(struct iface *ifc, struct iface_addr *e)
 
 static void apply_link(struct iface *ifc, const struct netlink_event *ev)
 {
+	ifc->gone = ev->deleted;
 	ifc->up = ev->up;
 	if (ev->has_mac) {
 		memcpy(ifc->mac, ev->mac, sizeof(ifc->mac));
@@ -326,10 +331,25 @@ static void apply_addr_del(struct iface_table *t, struct iface *ifc,
 		addr_set_absent(t, ifc, e);
 }
 
+/* A link called name appeared: mark the watches awaiting it. */
+static void names_match(struct iface_table *t, const char *name)
+{
+	struct iface_watch *w;
+
+	for (w = t->name_watchers; w; w = w->next) {
+		if (strcmp(w->name, name) != 0)
+			continue;
+		w->pending = true;
+		t->names_pending = true;
+	}
+}
+
 void iface_table_apply(struct iface_table *t, const struct netlink_event *ev)
 {
 	struct iface *ifc = iface_find(t, ev->ifindex);
 
+	if (ev->kind == NETLINK_EV_LINK && !ev->deleted && ev->ifname[0] && (!ifc || ifc->gone))
+		names_match(t, ev->ifname);
 	if (!ifc)
 		return;
 	switch (ev->kind) {
@@ -352,6 +372,13 @@ bool iface_table_link_up(const struct iface_table *t, int ifindex)
 	const struct iface *ifc = iface_find(t, ifindex);
 
 	return ifc && ifc->up;
+}
+
+bool iface_table_link_gone(const struct iface_table *t, int ifindex)
+{
+	const struct iface *ifc = iface_find(t, ifindex);
+
+	return ifc && ifc->gone;
 }
 
 int iface_table_mac(const struct iface_table *t, int ifindex, uint8_t mac[6])
@@ -425,9 +452,10 @@ static void commit_links(struct iface_table *t)
 	for (i = 0; i < t->n_ifaces; i++) {
 		struct iface *ifc = t->ifaces[i];
 
-		if (ifc->up == ifc->reported_up)
+		if (ifc->up == ifc->reported_up && ifc->gone == ifc->reported_gone)
 			continue;
 		ifc->reported_up = ifc->up;
+		ifc->reported_gone = ifc->gone;
 		watch_notify(ifc->link_watchers);
 	}
 }
@@ -478,11 +506,28 @@ static void commit_addrs(struct iface_table *t)
 	}
 }
 
+static void commit_names(struct iface_table *t)
+{
+	struct iface_watch *w, *next;
+
+	if (!t->names_pending)
+		return;
+	t->names_pending = false;
+	for (w = t->name_watchers; w; w = next) {
+		next = w->next;
+		if (!w->pending)
+			continue;
+		w->pending = false;
+		w->cb(w->arg);
+	}
+}
+
 void iface_table_commit(struct iface_table *t)
 {
 	commit_links(t);
 	commit_sources(t);
 	commit_addrs(t);
+	commit_names(t);
 }
 
 /* ---- tracking and reloads -------------------------------------------------- */
@@ -512,11 +557,22 @@ static void reload_end(struct iface_table *t, struct iface *ifc)
 	}
 }
 
+/* Lost events may have hidden the return of an awaited name. */
+static void names_all_pending(struct iface_table *t)
+{
+	struct iface_watch *w;
+
+	for (w = t->name_watchers; w; w = w->next)
+		w->pending = true;
+	t->names_pending = t->name_watchers != NULL;
+}
+
 int iface_table_reload(struct iface_table *t)
 {
 	int rc = 0;
 	size_t i;
 
+	names_all_pending(t);
 	for (i = 0; i < t->n_ifaces; i++) {
 		struct iface *ifc = t->ifaces[i];
 
@@ -546,6 +602,7 @@ int iface_table_track(struct iface_table *t, int ifindex)
 	ifc->refs = 1;
 	rc = iface_load(t, ifc);
 	ifc->reported_up = ifc->up; /* nobody watched it before */
+	ifc->reported_gone = ifc->gone;
 	iface_table_commit(t);
 	return rc;
 }
@@ -614,6 +671,18 @@ int iface_table_watch_addr(struct iface_table *t, int ifindex, const struct ip_a
 		return -1;
 	watch_link_in(&e->watchers, w, e);
 	return 0;
+}
+
+void iface_table_watch_name(struct iface_table *t, const char *name, struct iface_watch *w)
+{
+	w->name = name;
+	w->pending = false;
+	watch_link_in(&t->name_watchers, w, NULL);
+}
+
+bool iface_table_awaits_names(const struct iface_table *t)
+{
+	return t->name_watchers != NULL;
 }
 
 void iface_table_unwatch(struct iface_table *t, struct iface_watch *w)

@@ -21,7 +21,9 @@ struct iface_watch {
 	void *arg;
 	struct iface_watch *next;
 	struct iface_watch **pprev;
-	void *home; /* what it watches (table-internal) */
+	void *home;       /* what it watches (table-internal) */
+	const char *name; /* a name watch: the interface name awaited */
+	bool pending;     /* a name watch: a link of that name appeared */
 };
 
 /* Told when a VIP its owner claimed has left the interface. */
@@ -43,11 +45,13 @@ int iface_table_track(struct iface_table *t, int ifindex);
 void iface_table_untrack(struct iface_table *t, int ifindex);
 bool iface_table_tracks(const struct iface_table *t, int ifindex);
 
-/* Feed one event (for an untracked interface: ignored). */
+/* Feed one event (for an untracked interface: ignored, but for a new link
+ * whose name is watched). A deleted interface stays tracked, link down and
+ * gone, until it is untracked. */
 void iface_table_apply(struct iface_table *t, const struct netlink_event *ev);
 
 /* Report what the events since the last commit changed: links first, then
- * source addresses, then claimed VIPs that left. */
+ * source addresses, then claimed VIPs that left, then awaited names. */
 void iface_table_commit(struct iface_table *t);
 
 /* After lost events (ENOBUFS): load every tracked interface again, treat
@@ -56,6 +60,7 @@ int iface_table_reload(struct iface_table *t);
 
 /* Answers (false / -1 for an untracked interface). */
 bool iface_table_link_up(const struct iface_table *t, int ifindex);
+bool iface_table_link_gone(const struct iface_table *t, int ifindex);
 int iface_table_mac(const struct iface_table *t, int ifindex, uint8_t mac[6]);
 bool iface_table_has_addr(const struct iface_table *t, int ifindex, const struct ip_addr *addr);
 
@@ -73,6 +78,15 @@ void iface_table_watch_source(struct iface_table *t, int ifindex, sa_family_t fa
 int iface_table_watch_addr(struct iface_table *t, int ifindex, const struct ip_addr *addr,
 			   struct iface_watch *w);
 void iface_table_unwatch(struct iface_table *t, struct iface_watch *w);
+
+/* Watch for a link called name (a string that outlives the watch) to appear
+ * on an interface not tracked or gone: RTM_NEWLINK, a rename, or an
+ * iface_table_reload (events may have been lost). cb is called at commit;
+ * the owner looks the name up again. Unwatch with iface_table_unwatch. */
+void iface_table_watch_name(struct iface_table *t, const char *name, struct iface_watch *w);
+
+/* Whether any name is watched: new links of every interface are wanted. */
+bool iface_table_awaits_names(const struct iface_table *t);
 
 /* Claim addr on ifindex as a VIP: it is never taken as the source address,
  * and gone(arg) is called when it leaves. -1 if claimed already (or no

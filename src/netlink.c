@@ -150,8 +150,8 @@ int netlink_vip_del(int ifindex, const struct ip_prefix *vip, char *err, size_t 
 	rtnl_addr_put(obj);
 	if (rc == 0)
 		return 0;
-	if (rc == -NLE_NOADDR || rc == -NLE_OBJ_NOTFOUND)
-		return 1;
+	if (rc == -NLE_NOADDR || rc == -NLE_OBJ_NOTFOUND || rc == -NLE_NODEV)
+		return 1; /* a deleted interface took its addresses with it */
 	snprintf(err, errlen, "delete %s on ifindex %d: %s", ipprefix_str(vip, text), ifindex,
 		 nl_geterror(rc));
 	return -1;
@@ -196,10 +196,26 @@ static size_t payload_len(const struct nlmsghdr *nlh)
 	return mnl_nlmsg_get_payload_len(nlh);
 }
 
+/* IFLA_IFNAME: a NUL-terminated name that fits IF_NAMESIZE, else none. */
+static void link_name(const struct nlattr *attr, struct netlink_event *ev)
+{
+	const char *name;
+
+	if (mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) < 0)
+		return;
+	name = mnl_attr_get_str(attr);
+	if (strlen(name) < sizeof(ev->ifname))
+		memcpy(ev->ifname, name, strlen(name) + 1);
+}
+
 static int link_attr_cb(const struct nlattr *attr, void *data)
 {
 	struct netlink_event *ev = data;
 
+	if (mnl_attr_get_type(attr) == IFLA_IFNAME) {
+		link_name(attr, ev);
+		return MNL_CB_OK;
+	}
 	if (mnl_attr_get_type(attr) != IFLA_ADDRESS ||
 	    mnl_attr_get_payload_len(attr) != sizeof(ev->mac))
 		return MNL_CB_OK;
@@ -222,6 +238,7 @@ static int parse_link(const struct nlmsghdr *nlh, netlink_want_fn want, void *ar
 	ev->ifindex = ifi->ifi_index;
 	ev->up = nlh->nlmsg_type == RTM_NEWLINK && (ifi->ifi_flags & IFF_UP) &&
 		 (ifi->ifi_flags & IFF_RUNNING);
+	ev->deleted = nlh->nlmsg_type == RTM_DELLINK;
 	if (mnl_attr_parse(nlh, sizeof(*ifi), link_attr_cb, ev) != MNL_CB_OK)
 		return -1;
 	return 1;
@@ -306,7 +323,7 @@ static int dump_run(struct nlmsghdr *nlh, struct dump_ctx *d)
 	unsigned seq = (unsigned)time_now();
 	struct mnl_socket *nl;
 	unsigned portid;
-	int one = 1, ret = -1;
+	int one = 1, ret = -1, saved;
 	ssize_t n;
 
 	nl = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
@@ -327,10 +344,25 @@ static int dump_run(struct nlmsghdr *nlh, struct dump_ctx *d)
 	} while (ret > MNL_CB_STOP);
 	ret = ret == MNL_CB_STOP ? 0 : -1;
 out:
-	if (ret < 0)
-		log_debug("netlink: request for ifindex %d: %s", d->ifindex, strerror(errno));
+	saved = errno;
+	if (ret < 0 && saved != ENODEV)
+		log_debug("netlink: request for ifindex %d: %s", d->ifindex, strerror(saved));
 	mnl_socket_close(nl);
+	errno = saved;
 	return ret;
+}
+
+/* The kernel has no such interface (any more): say it was deleted. */
+static int visit_deleted(int ifindex, netlink_visit_fn visit, void *arg)
+{
+	struct netlink_event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.kind = NETLINK_EV_LINK;
+	ev.ifindex = ifindex;
+	ev.deleted = true;
+	visit(arg, &ev);
+	return 0;
 }
 
 int netlink_dump_link(int ifindex, netlink_visit_fn visit, void *arg)
@@ -347,7 +379,9 @@ int netlink_dump_link(int ifindex, netlink_visit_fn visit, void *arg)
 	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
 	ifi->ifi_family = AF_UNSPEC;
 	ifi->ifi_index = ifindex;
-	return dump_run(nlh, &d);
+	if (dump_run(nlh, &d) == 0)
+		return 0;
+	return errno == ENODEV ? visit_deleted(ifindex, visit, arg) : -1;
 }
 
 static int dump_addrs_of(int ifindex, sa_family_t family, struct dump_ctx *d)
@@ -383,13 +417,20 @@ static bool monitor_wants(void *arg, int ifindex)
 	return !mon.ops.want || mon.ops.want(mon.arg, ifindex);
 }
 
+/* Whether a new link of any interface is wanted (its name is awaited). */
+static bool monitor_wants_all(const struct nlmsghdr *nlh)
+{
+	return nlh->nlmsg_type == RTM_NEWLINK && mon.ops.want_new_links &&
+	       mon.ops.want_new_links(mon.arg);
+}
+
 static int monitor_msg_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct netlink_event ev;
 	int rc;
 
 	(void)data;
-	rc = netlink_event_parse(nlh, monitor_wants, NULL, &ev);
+	rc = netlink_event_parse(nlh, monitor_wants_all(nlh) ? NULL : monitor_wants, NULL, &ev);
 	if (rc < 0)
 		log_debug("netlink: malformed message type %u dropped", nlh->nlmsg_type);
 	else if (rc > 0 && mon.ops.event)

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <net/if.h>
 
 #include "ipaddr.h"
 #include "loop.h"
@@ -18,7 +19,8 @@ void netlink_close(void);
  * -1 with a message in err. */
 int netlink_vip_add(int ifindex, const struct ip_prefix *vip, char *err, size_t errlen);
 
-/* Remove a VIP. 0 removed, 1 it was not there, or -1 with err. */
+/* Remove a VIP. 0 removed, 1 it was not there (nor its interface), or -1
+ * with err. */
 int netlink_vip_del(int ifindex, const struct ip_prefix *vip, char *err, size_t errlen);
 
 struct netlink_event;
@@ -28,16 +30,21 @@ typedef void (*netlink_visit_fn)(void *arg, const struct netlink_event *ev);
 
 /* Ask the kernel for one interface's link state and MAC (RTM_GETLINK), or for
  * its IPv4 and IPv6 addresses (RTM_GETADDR dumps). One short-lived socket per
- * call: for start-up and resynchronisation, never for a hot path. 0 or -1. */
+ * call: for start-up and resynchronisation, never for a hot path. 0 or -1.
+ * An interface that no longer exists is visited as a deleted link (0). */
 int netlink_dump_link(int ifindex, netlink_visit_fn visit, void *arg);
 int netlink_dump_addrs(int ifindex, netlink_visit_fn visit, void *arg);
 
 /* What the monitor reports. want is asked before a message is parsed (events
- * for other interfaces cost nothing more); event gets each wanted one;
- * batch_done follows each read of pending messages; overrun says events were
- * lost (ENOBUFS) and the owner must reload what it keeps. */
+ * for other interfaces cost nothing more); while want_new_links (may be
+ * NULL) says yes, RTM_NEWLINK of every interface is parsed and passed on too
+ * (its name, for an owner waiting for a deleted interface to come back);
+ * event gets each wanted one; batch_done follows each read of pending
+ * messages; overrun says events were lost (ENOBUFS) and the owner must
+ * reload what it keeps. */
 struct netlink_monitor_ops {
 	bool (*want)(void *arg, int ifindex);
+	bool (*want_new_links)(void *arg);
 	void (*event)(void *arg, const struct netlink_event *ev);
 	void (*batch_done)(void *arg);
 	void (*overrun)(void *arg);
@@ -69,6 +76,8 @@ struct netlink_event {
 	enum netlink_event_kind kind;
 	int ifindex;
 	bool up;             /* LINK: IFF_UP and IFF_RUNNING (false on RTM_DELLINK) */
+	bool deleted;        /* LINK: RTM_DELLINK, the interface is gone */
+	char ifname[IF_NAMESIZE]; /* LINK: IFLA_IFNAME, "" without one */
 	struct ip_addr addr; /* ADDR_*: IFA_LOCAL, else IFA_ADDRESS */
 	uint8_t prefix_len;
 	uint32_t addr_flags; /* ADDR_*: IFA_FLAGS, else ifa_flags */

@@ -13,10 +13,25 @@
 #define INSTANCE_MAX_ROUTERS 2
 
 /* An interface whose link state the instance follows: its own, or a
- * tracked one. */
+ * tracked one. Deleted, it is awaited by name until one of that name
+ * appears (a new ifindex): then the instance follows that one. */
 struct tracked_link {
 	int ifindex; /* 0: not set up */
 	struct iface_watch watch;
+	char name[IF_NAMESIZE];
+	struct iface_watch name_watch; /* while awaiting */
+	bool awaiting;
+};
+
+/* A router's counters, carried over when it is set up again on a new
+ * interface (they count for the process's life), and its AH sequence (a
+ * peer would take a restart from 1 for replays). */
+struct router_tally {
+	sa_family_t family;
+	struct vrrp_ah_state ah;
+	uint64_t rx_accepted, tx_adverts, tx_errors, vip_restores;
+	uint64_t drops[VRRP_DROP__COUNT];
+	unsigned transitions[VRRP_STATE__COUNT];
 };
 
 struct vrrp_instance {
@@ -33,6 +48,12 @@ struct vrrp_instance {
 	char health_note[96]; /* which checks are down, from health */
 	bool drained;
 	bool started;
+	bool detached;              /* an interface was deleted: routers to set up again */
+	struct loop_timer relink;   /* look for an awaited interface by name */
+	uint8_t effective_priority; /* the last set_health, to set up routers again */
+	bool health_set;
+	struct router_tally tally[INSTANCE_MAX_ROUTERS];
+	size_t n_tally;
 	struct vrrp_router routers[INSTANCE_MAX_ROUTERS];
 	size_t n_routers;
 	vrrp_instance_state_cb on_state;
@@ -40,6 +61,7 @@ struct vrrp_instance {
 };
 
 static void instance_update_faults(struct vrrp_instance *in);
+static void instance_note_gone(struct vrrp_instance *in);
 
 static bool instance_link_up(const struct vrrp_instance *in, const struct tracked_link *t)
 {
@@ -51,7 +73,16 @@ static void instance_on_link(void *arg)
 	struct vrrp_instance *in = arg;
 
 	in->link_up = instance_link_up(in, &in->link);
+	instance_note_gone(in);
 	instance_update_faults(in);
+}
+
+/* A link of the awaited name appeared: look it up, out of the commit. */
+static void instance_on_name(void *arg)
+{
+	struct vrrp_instance *in = arg;
+
+	loop_timer_arm(in->loop, &in->relink, time_now());
 }
 
 /* Track ifname in the interface table and watch its link. 0 or -1. */
@@ -67,6 +98,9 @@ static int instance_track(struct vrrp_instance *in, struct tracked_link *t, cons
 	if (iface_table_track(in->ifaces, ifindex) < 0)
 		log_warn("%s: cannot read the state of %s yet: retrying", in->cfg->name, ifname);
 	t->ifindex = ifindex;
+	snprintf(t->name, sizeof(t->name), "%s", ifname);
+	t->awaiting = false;
+	iface_watch_init(&t->name_watch, instance_on_name, in);
 	iface_watch_init(&t->watch, instance_on_link, in);
 	iface_table_watch_link(in->ifaces, ifindex, &t->watch);
 	return 0;
@@ -76,6 +110,7 @@ static void instance_untrack(struct vrrp_instance *in, struct tracked_link *t)
 {
 	if (t->ifindex == 0)
 		return;
+	iface_table_unwatch(in->ifaces, &t->name_watch);
 	iface_table_unwatch(in->ifaces, &t->watch);
 	iface_table_untrack(in->ifaces, t->ifindex);
 	t->ifindex = 0;
@@ -162,6 +197,170 @@ static int instance_add_router(struct vrrp_instance *in, sa_family_t family, cha
 	return 0;
 }
 
+/* ---- a deleted interface, and one of its name again ---- */
+
+static void tally_save(struct router_tally *t, const struct vrrp_router *r)
+{
+	t->family = r->family;
+	t->ah = r->ah;
+	t->rx_accepted = r->rx_accepted;
+	t->tx_adverts = r->tx_adverts;
+	t->tx_errors = r->tx_errors;
+	t->vip_restores = r->vip_restores;
+	memcpy(t->drops, r->drops, sizeof(t->drops));
+	memcpy(t->transitions, r->fsm.transitions, sizeof(t->transitions));
+}
+
+static void tally_restore(const struct router_tally *t, struct vrrp_router *r)
+{
+	size_t i;
+
+	r->ah = t->ah;
+	r->rx_accepted += t->rx_accepted;
+	r->tx_adverts += t->tx_adverts;
+	r->tx_errors += t->tx_errors;
+	r->vip_restores += t->vip_restores;
+	for (i = 0; i < VRRP_DROP__COUNT; i++)
+		r->drops[i] += t->drops[i];
+	for (i = 0; i < VRRP_STATE__COUNT; i++)
+		r->fsm.transitions[i] += t->transitions[i];
+}
+
+/* Let go of the routers (socket, VIP claims, timers), keeping their counters. */
+static void instance_release_routers(struct vrrp_instance *in)
+{
+	size_t i;
+
+	if (in->n_routers > 0)
+		in->n_tally = in->n_routers;
+	for (i = 0; i < in->n_routers; i++) {
+		tally_save(&in->tally[i], &in->routers[i]);
+		vrrp_router_release(&in->routers[i]);
+	}
+	in->n_routers = 0;
+}
+
+static void instance_restore_tallies(struct vrrp_instance *in)
+{
+	size_t i, k;
+
+	for (i = 0; i < in->n_routers; i++)
+		for (k = 0; k < in->n_tally; k++)
+			if (in->tally[k].family == in->routers[i].family)
+				tally_restore(&in->tally[k], &in->routers[i]);
+	in->n_tally = 0;
+}
+
+/* Health and drain as they were, on routers set up again (not started). */
+static void instance_reapply(struct vrrp_instance *in)
+{
+	size_t i;
+
+	for (i = 0; i < in->n_routers; i++) {
+		if (in->health_set)
+			vrrp_router_set_priority(&in->routers[i], in->effective_priority,
+						 in->health_note);
+		if (in->drained)
+			vrrp_router_set_drain(&in->routers[i], true);
+	}
+}
+
+static bool instance_await(struct vrrp_instance *in, struct tracked_link *t)
+{
+	if (t->ifindex == 0 || t->awaiting || !iface_table_link_gone(in->ifaces, t->ifindex))
+		return false;
+	t->awaiting = true;
+	iface_table_watch_name(in->ifaces, t->name, &t->name_watch);
+	log_warn("%s: %s (ifindex %d) was deleted: waiting for an interface of that name",
+		 in->cfg->name, t->name, t->ifindex);
+	return true;
+}
+
+/* A deleted interface is awaited by name. The instance's own: its routers
+ * let go of the sockets bound to it first, so that the Fault that follows
+ * sends nothing (and removes no VIP) there. */
+static void instance_note_gone(struct vrrp_instance *in)
+{
+	bool any = instance_await(in, &in->link);
+	size_t i;
+
+	for (i = 0; i < in->n_tracked; i++)
+		any = instance_await(in, &in->tracked[i]) || any;
+	any = instance_await(in, &in->vip_link) || any;
+	if (in->link.awaiting && !in->detached) {
+		for (i = 0; i < in->n_routers; i++)
+			vrrp_router_drop_socket(&in->routers[i]);
+		in->detached = true;
+	}
+	if (any && in->loop) /* it may be back already: its event came before the watch */
+		loop_timer_arm(in->loop, &in->relink, time_now());
+}
+
+/* Follow the interface now called t->name: 1, or 0 while there is none. */
+static int instance_relink(struct vrrp_instance *in, struct tracked_link *t)
+{
+	int old = t->ifindex, ifindex = (int)if_nametoindex(t->name);
+
+	if (ifindex == 0 || (ifindex == old && iface_table_link_gone(in->ifaces, old)))
+		return 0;
+	if (iface_table_track(in->ifaces, ifindex) < 0)
+		log_warn("%s: cannot read the state of %s yet: retrying", in->cfg->name, t->name);
+	iface_table_unwatch(in->ifaces, &t->name_watch);
+	iface_table_unwatch(in->ifaces, &t->watch);
+	t->awaiting = false;
+	t->ifindex = ifindex;
+	iface_table_watch_link(in->ifaces, ifindex, &t->watch);
+	iface_table_untrack(in->ifaces, old);
+	log_notice("%s: %s is back as ifindex %d (was %d)", in->cfg->name, t->name, ifindex, old);
+	return 1;
+}
+
+static int instance_add_router(struct vrrp_instance *in, sa_family_t family, char *err,
+			       size_t errlen);
+
+/* The routers set up again on the instance's interface, as at start (socket,
+ * VIP claims, source address, health), and started: Init, then Backup. */
+static void instance_rebuild(struct vrrp_instance *in)
+{
+	char err[CONFIG_ERR_MAX];
+
+	instance_release_routers(in);
+	in->ifindex = in->link.ifindex;
+	in->link_up = instance_link_up(in, &in->link);
+	if (instance_add_router(in, AF_INET, err, sizeof(err)) < 0 ||
+	    instance_add_router(in, AF_INET6, err, sizeof(err)) < 0) {
+		instance_release_routers(in);
+		log_err("%s: cannot set up again on %s: %s; retrying in 1 s", in->cfg->name,
+			in->link.name, err);
+		loop_timer_arm(in->loop, &in->relink, time_now() + USEC_PER_SEC);
+		return;
+	}
+	in->detached = false;
+	instance_restore_tallies(in);
+	instance_reapply(in);
+	log_notice("%s: set up again on %s (ifindex %d)", in->cfg->name, in->link.name,
+		   in->ifindex);
+	if (in->started)
+		vrrp_instance_start(in);
+}
+
+static void instance_on_relink(void *arg)
+{
+	struct vrrp_instance *in = arg;
+	size_t i;
+
+	for (i = 0; i < in->n_tracked; i++)
+		if (in->tracked[i].awaiting)
+			instance_relink(in, &in->tracked[i]);
+	if (in->link.awaiting)
+		instance_relink(in, &in->link);
+	if (in->vip_link.awaiting && instance_relink(in, &in->vip_link))
+		in->detached = true; /* the routers hold their VIPs on it: set them up again */
+	if (in->detached && !in->link.awaiting && !in->vip_link.awaiting && in->started)
+		instance_rebuild(in);
+	instance_update_faults(in);
+}
+
 struct vrrp_instance *vrrp_instance_new(struct loop *loop, struct iface_table *ifaces,
 					const struct instance_config *cfg, char *err, size_t errlen)
 {
@@ -174,6 +373,7 @@ struct vrrp_instance *vrrp_instance_new(struct loop *loop, struct iface_table *i
 	in->cfg = cfg;
 	in->loop = loop;
 	in->ifaces = ifaces;
+	loop_timer_init(&in->relink, instance_on_relink, in);
 	if (instance_resolve_links(in, err, errlen) < 0 ||
 	    instance_add_router(in, AF_INET, err, errlen) < 0 ||
 	    instance_add_router(in, AF_INET6, err, errlen) < 0) {
@@ -249,6 +449,8 @@ void vrrp_instance_stop(struct vrrp_instance *in)
 	for (i = 0; i < in->n_routers; i++)
 		vrrp_router_stop(&in->routers[i]);
 	in->started = false;
+	if (in->loop)
+		loop_timer_cancel(in->loop, &in->relink);
 }
 
 void vrrp_instance_free(struct vrrp_instance *in)
@@ -257,6 +459,8 @@ void vrrp_instance_free(struct vrrp_instance *in)
 
 	if (!in)
 		return;
+	if (in->loop)
+		loop_timer_cancel(in->loop, &in->relink);
 	for (i = 0; i < in->n_routers; i++)
 		vrrp_router_release(&in->routers[i]);
 	for (i = 0; i < in->n_tracked; i++)
@@ -273,6 +477,8 @@ void vrrp_instance_set_health(struct vrrp_instance *in, uint8_t effective_priori
 	size_t i;
 
 	in->external_fault = external_fault;
+	in->effective_priority = effective_priority;
+	in->health_set = true;
 	snprintf(in->health_note, sizeof(in->health_note), "%s", note ? note : "");
 	for (i = 0; i < in->n_routers; i++)
 		vrrp_router_set_priority(&in->routers[i], effective_priority, in->health_note);
@@ -347,7 +553,7 @@ static int instance_retrack(struct vrrp_instance *in, char *err, size_t errlen)
 static int instance_retrack_vip_link(struct vrrp_instance *in, const struct instance_config *old,
 				     int *gone, char *err, size_t errlen)
 {
-	struct tracked_link t;
+	struct tracked_link t = { 0 };
 
 	*gone = 0;
 	if (strcmp(old->vip_interface, in->cfg->vip_interface) == 0)
@@ -359,6 +565,9 @@ static int instance_retrack_vip_link(struct vrrp_instance *in, const struct inst
 	if (in->vip_link.ifindex)
 		iface_table_unwatch(in->ifaces, &in->vip_link.watch);
 	*gone = in->vip_link.ifindex;
+	iface_table_unwatch(in->ifaces, &in->vip_link.name_watch);
+	in->vip_link.awaiting = false;
+	memcpy(in->vip_link.name, t.name, sizeof(t.name));
 	in->vip_link.ifindex = t.ifindex;
 	if (t.ifindex) {
 		iface_watch_init(&in->vip_link.watch, instance_on_link, in);

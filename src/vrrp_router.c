@@ -83,7 +83,8 @@ static void router_send_to(struct vrrp_router *r, const struct vrrp_advert *adv,
 	}
 	if (router_send_msg(r, dst, buf, (size_t)len) < 0) {
 		r->tx_errors++;
-		if (log_ratelimit_allow(&r->drop_log, time_now()))
+		/* ENODEV: the interface is being deleted, which the instance logs */
+		if (errno != ENODEV && log_ratelimit_allow(&r->drop_log, time_now()))
 			log_warn("%s/%s: send to %s: %s", r->cfg->name,
 				 vrrp_router_family_name(r), ipaddr_str(dst, addr),
 				 strerror(errno));
@@ -98,7 +99,7 @@ static void router_send_advert(struct vrrp_router *r, uint8_t priority)
 	struct ip_addr group;
 	size_t i;
 
-	if (!r->have_primary)
+	if (!r->have_primary || !r->sock)
 		return;
 	router_fill_advert(r, priority, &adv);
 	if (r->n_peers == 0) {
@@ -655,6 +656,13 @@ void vrrp_router_stop(struct vrrp_router *r)
 {
 	router_feed(r, VRRP_EV_SHUTDOWN);
 	loop_timer_cancel(r->loop, &r->announce_timer);
+}
+
+void vrrp_router_drop_socket(struct vrrp_router *r)
+{
+	if (r->sock)
+		vrrp_socket_unregister(r->sock, r->cfg->vrid);
+	r->sock = NULL;
 }
 
 void vrrp_router_release(struct vrrp_router *r)

@@ -106,6 +106,11 @@ int vrrp_router_reconfigure(struct vrrp_router *r, const struct instance_config 
 			    int vip_ifindex, char *err, size_t errlen);
 int vrrp_router_reconfigure_finish(struct vrrp_router *r, char *err, size_t errlen);
 
+/* The interface is gone: let go of the socket bound to it; the router
+ * sends nothing from now on (vrrp_router_release and init again to come
+ * back). */
+void vrrp_router_drop_socket(struct vrrp_router *r);
+
 /* Unregister from the socket and the interface table, cancel timers. */
 void vrrp_router_release(struct vrrp_router *r);
 

@@ -557,6 +557,136 @@ static void thousands_of_addresses_stay_consistent(void **state)
 	iface_table_free(t);
 }
 
+/* ---- a deleted interface and its name again ---- */
+
+static struct netlink_event named_link(int ifindex, const char *name, bool up, bool deleted)
+{
+	struct netlink_event ev = link_event(ifindex, up);
+
+	ev.deleted = deleted;
+	snprintf(ev.ifname, sizeof(ev.ifname), "%s", name);
+	return ev;
+}
+
+static void dellink_marks_gone_and_tells_link_watchers(void **state)
+{
+	struct iface_table *t = iface_table_new(fake_load, NULL);
+	struct netlink_event ev;
+	struct counter link;
+
+	(void)state;
+	kernel_reset();
+	counter_init(&link);
+	kernel_has(link_event(IF_A, false));
+	iface_table_track(t, IF_A);
+	iface_table_watch_link(t, IF_A, &link.w);
+	ev = named_link(IF_A, "eth0", false, true);
+	iface_table_apply(t, &ev);
+	iface_table_commit(t);
+	/* down already: only the deletion changed, and watchers hear of it */
+	assert_int_equal(link.calls, 1);
+	assert_true(iface_table_link_gone(t, IF_A));
+	assert_false(iface_table_link_up(t, IF_A));
+	assert_true(iface_table_tracks(t, IF_A));
+	iface_table_unwatch(t, &link.w);
+	iface_table_free(t);
+}
+
+static void new_link_of_a_watched_name_is_reported_at_commit(void **state)
+{
+	struct iface_table *t = iface_table_new(fake_load, NULL);
+	struct netlink_event ev;
+	struct counter name;
+
+	(void)state;
+	kernel_reset();
+	counter_init(&name);
+	assert_false(iface_table_awaits_names(t));
+	iface_table_watch_name(t, "eth0", &name.w);
+	assert_true(iface_table_awaits_names(t));
+	ev = named_link(IF_OTHER, "eth1", true, false);
+	iface_table_apply(t, &ev);
+	iface_table_commit(t);
+	assert_int_equal(name.calls, 0);
+	ev = named_link(IF_B, "eth0", false, false);
+	iface_table_apply(t, &ev);
+	assert_int_equal(name.calls, 0); /* not before the commit */
+	assert_false(iface_table_tracks(t, IF_B));
+	iface_table_commit(t);
+	assert_int_equal(name.calls, 1);
+	iface_table_commit(t);
+	assert_int_equal(name.calls, 1);
+	iface_table_unwatch(t, &name.w);
+	assert_false(iface_table_awaits_names(t));
+	iface_table_free(t);
+}
+
+static void deleted_link_event_does_not_match_a_name(void **state)
+{
+	struct iface_table *t = iface_table_new(fake_load, NULL);
+	struct netlink_event ev;
+	struct counter name;
+
+	(void)state;
+	kernel_reset();
+	counter_init(&name);
+	iface_table_watch_name(t, "eth0", &name.w);
+	ev = named_link(IF_B, "eth0", false, true);
+	iface_table_apply(t, &ev);
+	iface_table_commit(t);
+	assert_int_equal(name.calls, 0);
+	iface_table_unwatch(t, &name.w);
+	iface_table_free(t);
+}
+
+static void same_ifindex_back_clears_gone_and_matches_name(void **state)
+{
+	struct iface_table *t = iface_table_new(fake_load, NULL);
+	struct netlink_event ev;
+	struct counter name, link;
+
+	(void)state;
+	kernel_reset();
+	counter_init(&name);
+	counter_init(&link);
+	kernel_has(link_event(IF_A, true));
+	iface_table_track(t, IF_A);
+	iface_table_watch_link(t, IF_A, &link.w);
+	ev = named_link(IF_A, "eth0", false, true);
+	iface_table_apply(t, &ev);
+	iface_table_commit(t);
+	iface_table_watch_name(t, "eth0", &name.w);
+	ev = named_link(IF_A, "eth0", true, false);
+	iface_table_apply(t, &ev);
+	iface_table_commit(t);
+	assert_false(iface_table_link_gone(t, IF_A));
+	assert_true(iface_table_link_up(t, IF_A));
+	assert_int_equal(name.calls, 1);
+	assert_int_equal(link.calls, 2);
+	/* a tracked live link is not "appearing": no name match */
+	iface_table_apply(t, &ev);
+	iface_table_commit(t);
+	assert_int_equal(name.calls, 1);
+	iface_table_unwatch(t, &name.w);
+	iface_table_unwatch(t, &link.w);
+	iface_table_free(t);
+}
+
+static void reload_tells_name_watchers_to_look_again(void **state)
+{
+	struct iface_table *t = iface_table_new(fake_load, NULL);
+	struct counter name;
+
+	(void)state;
+	kernel_reset();
+	counter_init(&name);
+	iface_table_watch_name(t, "eth0", &name.w);
+	assert_int_equal(iface_table_reload(t), 0);
+	assert_int_equal(name.calls, 1);
+	iface_table_unwatch(t, &name.w);
+	iface_table_free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -577,6 +707,11 @@ int main(void)
 		cmocka_unit_test(failed_first_load_still_tracks),
 		cmocka_unit_test(watched_address_reports_appear_and_vanish),
 		cmocka_unit_test(thousands_of_addresses_stay_consistent),
+		cmocka_unit_test(dellink_marks_gone_and_tells_link_watchers),
+		cmocka_unit_test(new_link_of_a_watched_name_is_reported_at_commit),
+		cmocka_unit_test(deleted_link_event_does_not_match_a_name),
+		cmocka_unit_test(same_ifindex_back_clears_gone_and_matches_name),
+		cmocka_unit_test(reload_tells_name_watchers_to_look_again),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

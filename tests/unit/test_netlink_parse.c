@@ -277,6 +277,42 @@ static void other_message_types_ignored(void **state)
 	assert_int_equal(netlink_event_parse(nlh, NULL, NULL, &ev), 0);
 }
 
+static void link_name_and_deletion_parsed(void **state)
+{
+	struct netlink_event ev;
+
+	(void)state;
+	assert_int_equal(netlink_event_parse(link_msg(RTM_NEWLINK, 3, IFF_UP), NULL, NULL, &ev), 1);
+	assert_string_equal(ev.ifname, "eth0");
+	assert_false(ev.deleted);
+	assert_int_equal(netlink_event_parse(link_msg(RTM_DELLINK, 3, IFF_UP), NULL, NULL, &ev), 1);
+	assert_string_equal(ev.ifname, "eth0");
+	assert_true(ev.deleted);
+}
+
+static void link_name_too_long_or_unterminated_is_no_name(void **state)
+{
+	struct nlmsghdr *nlh;
+	struct ifinfomsg *ifi;
+	struct netlink_event ev;
+
+	(void)state;
+	nlh = mnl_nlmsg_put_header(memset(&msgbuf, 0, sizeof(msgbuf)));
+	nlh->nlmsg_type = RTM_NEWLINK;
+	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+	ifi->ifi_index = 5;
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, "a-name-longer-than-ifnamsiz");
+	assert_int_equal(netlink_event_parse(nlh, NULL, NULL, &ev), 1);
+	assert_string_equal(ev.ifname, "");
+	nlh = mnl_nlmsg_put_header(memset(&msgbuf, 0, sizeof(msgbuf)));
+	nlh->nlmsg_type = RTM_NEWLINK;
+	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+	ifi->ifi_index = 5;
+	mnl_attr_put(nlh, IFLA_IFNAME, 4, "eth0"); /* no NUL */
+	assert_int_equal(netlink_event_parse(nlh, NULL, NULL, &ev), 1);
+	assert_string_equal(ev.ifname, "");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -296,6 +332,8 @@ int main(void)
 		cmocka_unit_test(addr_other_family_ignored),
 		cmocka_unit_test(truncated_payload_rejected),
 		cmocka_unit_test(other_message_types_ignored),
+		cmocka_unit_test(link_name_and_deletion_parsed),
+		cmocka_unit_test(link_name_too_long_or_unterminated_is_no_name),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
