@@ -93,6 +93,7 @@ struct config {
 	struct ip_addr metrics_addr;       /* metrics_listen; family AF_UNSPEC: off (default) */
 	uint16_t metrics_port;
 	int metrics_listen_line;           /* where it was set; 0 when absent */
+	int realtime_priority;             /* SCHED_RR priority, 1..99; 0: off (default) */
 	struct check_config *checks;
 	size_t n_checks;
 	struct instance_config *instances;

@@ -554,6 +554,8 @@ static const struct key vipd_keys[] = {
 	{ "script_user", K_BUF, 0, AT(struct config, script_user), .sdef = "vipd" },
 	{ "metrics_listen", K_CUSTOM, 0, .parse = parse_metrics_listen,
 	  .print = cfg_print_metrics_listen },
+	{ "realtime_priority", K_INT, 0, AT(struct config, realtime_priority), .min = 0,
+	  .max = 99 },
 	{ .name = NULL },
 };
 

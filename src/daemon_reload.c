@@ -294,6 +294,16 @@ static void reload_metrics_listen(const struct daemon *d, const struct config *c
 			 "as it was");
 }
 
+/* The scheduling policy was set before the privilege drop (CAP_SYS_NICE): a
+ * change of realtime_priority waits for a restart. */
+static void reload_realtime(const struct daemon *d, const struct config *cfg)
+{
+	if (cfg->realtime_priority != d->cfg->realtime_priority)
+		log_warn("reload: realtime_priority changed (%d -> %d): that needs a restart; "
+			 "the scheduling stays as it was", d->cfg->realtime_priority,
+			 cfg->realtime_priority);
+}
+
 int daemon_reload(struct daemon *d, char *err, size_t errlen)
 {
 	struct reload_plan plan = { 0 };
@@ -323,6 +333,7 @@ int daemon_reload(struct daemon *d, char *err, size_t errlen)
 	}
 	sdnotify_reloading();
 	reload_metrics_listen(d, plan.cfg);
+	reload_realtime(d, plan.cfg);
 	reload_apply(d, &plan);
 	sdnotify_ready();
 	daemon_report_status(d);

@@ -8,6 +8,7 @@
 #include "check.h"
 #include "health.h"
 #include "ipaddr.h"
+#include "sched_rt.h"
 #include "vrrp_instance.h"
 #include "vrrp_router.h"
 #include "vrrp_socket.h"
@@ -194,6 +195,15 @@ static json_t *reload_json(const struct status_reload *r)
 			 "last_error", r->last_error[0] ? json_string(r->last_error) : json_null());
 }
 
+/* The daemon's CPU scheduling: realtime_priority in force, or ordinary. */
+static json_t *scheduling_json(void)
+{
+	int prio = sched_rt_priority();
+
+	return json_pack("{s:s, s:i, s:b}", "policy", prio ? "rr" : "other", "priority", prio,
+			 "realtime_fell_back", sched_rt_fell_back());
+}
+
 json_t *status_build(const struct status_source *src)
 {
 	usec_t started = time_now() - (usec_t)(time(NULL) - src->started_unix) * USEC_PER_SEC;
@@ -202,12 +212,13 @@ json_t *status_build(const struct status_source *src)
 
 	for (i = 0; i < src->n_instances; i++)
 		json_array_append_new(instances, instance_json(src->instances[i], started));
-	return json_pack("{s:s, s:s, s:s, s:I, s:I, s:o, s:o, s:o, s:o}", "version",
+	return json_pack("{s:s, s:s, s:s, s:I, s:I, s:o, s:o, s:o, s:o, s:o}", "version",
 			 PACKAGE_VERSION, "router_id", src->router_id, "config_file",
 			 src->config_file, "started_unix_time", (json_int_t)src->started_unix,
 			 "uptime_seconds", (json_int_t)(time(NULL) - src->started_unix), "reload",
 			 reload_json(src->reload), "instances", instances, "checks",
-			 checks_json(src->health), "sockets", sockets_json());
+			 checks_json(src->health), "sockets", sockets_json(), "scheduling",
+			 scheduling_json());
 }
 
 /* ---- the table ----------------------------------------------------------- */

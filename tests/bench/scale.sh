@@ -32,6 +32,8 @@
 #   STRESS_CASES="200x0.05 50x0.01"   NxINTERVAL under stress ("": none)
 #   STRESS_SECONDS=60         stress-ng duration per case (s)
 #   SCALE_HTTPS=1             the one-instance https-check memory row (0: none)
+#   SCALE_RT=0                real-time priority of both agents (vipd
+#                             realtime_priority, keepalived vrrp_rt_priority); 0: off
 #   SCALE_OUT=tests/bench/results   output dir
 # Quick run: SCALE_NS="1 50" SCALE_SECONDS=5 STRESS_SECONDS=10 tests/bench/scale.sh
 set -u

@@ -18,7 +18,8 @@ vip6_of() { printf '2001:db8:1::%x\n' "$1"; }
 vipd_scale_conf()
 {
 	local node=$1 prio=$2 n=$3 int=$4 fam=$5 i vips sep=","
-	printf 'vipd: { router_id = "%s"; script_user = "root"; };\ninstances = (\n' "$node"
+	printf 'vipd: { router_id = "%s"; script_user = "root"; realtime_priority = %d; };\ninstances = (\n' \
+	    "$node" "${SCALE_RT:-0}"
 	for i in $(seq 1 "$n"); do
 		vips="\"$(vip4_of "$i")/32\""
 		[ "$fam" = dual ] && vips="$vips, \"$(vip6_of "$i")/128\""
@@ -44,8 +45,9 @@ global_defs {
   vrrp_garp_master_repeat 1
   vrrp_garp_master_delay 0
   vrrp_garp_master_refresh 0
-}
 EOF
+	[ "${SCALE_RT:-0}" -gt 0 ] && echo "  vrrp_rt_priority $SCALE_RT"
+	echo "}"
 	for i in $(seq 1 "$n"); do
 		cat <<EOF
 vrrp_instance VI_$i {
@@ -270,6 +272,12 @@ report()
 	if [ "$(wc -l <"$CSV.stress")" -gt 1 ]; then
 		echo
 		echo "## Spurious transitions: both cores saturated by stress-ng --cpu 2 for ${STRESS_SECONDS} s"
+		echo
+		if [ "${SCALE_RT:-0}" -gt 0 ]; then
+			echo "Both agents at real-time priority $SCALE_RT (vipd realtime_priority, keepalived vrrp_rt_priority)."
+		else
+			echo "Both agents at ordinary scheduling (SCHED_OTHER, nice 0): SCALE_RT=N runs them at real-time priority N."
+		fi
 		echo
 		echo "Adverts sent by the backup (a capture on its bridge port; vipd's own counter in brackets) and its Backup -> Master transitions (its log)."
 		echo
