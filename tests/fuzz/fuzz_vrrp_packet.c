@@ -1,13 +1,18 @@
 /* libFuzzer target for the VRRP codec: strip an IPv4 header, decode, and for
- * every accepted advert re-encode and check the round trip.
+ * every accepted advert re-encode and check the round trip. A packet with AH
+ * also goes through vrrp_ah_verify (key "secret12", keepalived's capture),
+ * and, with its ICV resealed, must verify and round-trip through
+ * vrrp_ah_build.
  * Build: clang -g -O1 -fsanitize=fuzzer,address,undefined -Isrc
- *        src/vrrp_packet.c src/ipaddr.c tests/fuzz/fuzz_vrrp_packet.c
+ *        src/vrrp_packet.c src/vrrp_ah.c src/ipaddr.c tests/fuzz/fuzz_vrrp_packet.c
+ *        -lcrypto
  * The first input byte picks a mode: 0 the rest as is, 1 and 2 the rest with
  * its VRRP checksum repaired (pseudo-header / message form) so that the
  * accepting paths are reached too. */
 #include <stdlib.h>
 #include <string.h>
 
+#include "vrrp_ah.h"
 #include "vrrp_packet.h"
 
 #define FUZZ_MAX 2048
@@ -123,6 +128,33 @@ static void try_endpoints(const uint8_t *data, size_t len, const struct ip_addr 
 	round_trip(copy, len, src, dst);
 }
 
+/* AH: verify as received (anything goes but a crash), then rebuild the
+ * packet from its parts with vrrp_ah_build: it must verify (sequence 1 above
+ * the one received) and keep the message. */
+static void try_ah(const uint8_t *pkt, size_t len, const uint8_t *msg, size_t msglen)
+{
+	struct vrrp_ah_state st = { 0, 0 }, tx;
+	struct ip_addr src, dst;
+	struct vrrp_ah_send p = { &src, &dst, "secret12", false };
+	uint8_t out[FUZZ_MAX + VRRP_AH_IP_LEN + VRRP_AH_LEN];
+	size_t total = (size_t)pkt[2] << 8 | pkt[3];
+	ssize_t n;
+
+	(void)vrrp_ah_verify(pkt, total <= len ? total : len, "secret12", pkt[8] != VRRP_TTL, &st);
+	if (msglen > VRRP_MAX_PACKET)
+		return;
+	if (st.seq == UINT32_MAX)
+		st.seq = 0;
+	ipaddr_from_bytes(&src, AF_INET, pkt + 12);
+	ipaddr_from_bytes(&dst, AF_INET, pkt + 16);
+	tx.seq = st.seq + 1;
+	tx.ip_id = 7;
+	n = vrrp_ah_build(&p, &tx, msg, msglen, out, sizeof(out));
+	if (n < 0 || vrrp_ah_verify(out, (size_t)n, "secret12", false, &st) != VRRP_DROP_NONE ||
+	    memcmp(out + VRRP_AH_IP_LEN + VRRP_AH_LEN, msg, msglen) != 0)
+		abort();
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -144,6 +176,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				   &had_ah) == VRRP_DROP_NONE) {
 		if (payload < data || payload + payload_len > data + size)
 			abort();
+		if (had_ah)
+			try_ah(data, size, payload, payload_len);
 		try_endpoints(payload, payload_len, &src, &dst, mode);
 	}
 	try_endpoints(data, size, &v4_src, &v4_dst, mode);

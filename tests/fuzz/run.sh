@@ -14,7 +14,8 @@ mkdir -p "$out"
 # UBSan findings abort (a crash for libFuzzer) instead of printing and going on.
 flags="-std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Isrc"
 
-clang $flags tests/fuzz/fuzz_vrrp_packet.c src/vrrp_packet.c src/ipaddr.c -o "$out/fuzz_vrrp_packet"
+clang $flags tests/fuzz/fuzz_vrrp_packet.c src/vrrp_packet.c src/vrrp_ah.c src/ipaddr.c \
+	$(pkg-config --libs libcrypto) -o "$out/fuzz_vrrp_packet"
 # The loader alone: config_system.c (the system checks) is not fuzzed.
 clang $flags $(pkg-config --cflags libconfig) tests/fuzz/fuzz_config.c src/config.c \
 	src/config_keys.c src/config_print.c src/config_scan.c src/check_target.c src/ipaddr.c \
@@ -48,10 +49,11 @@ done
 
 # adverts: a mode byte (0 as is, 1/2 checksum repaired), then an IPv4 packet or
 # a bare VRRP message: the first frames of keepalived's captures (v2 PASS, v2
-# AH, v3, v3 over IPv6 without its IPv6 header, v3 unicast)
+# AH and its priority-0 last one, v3, v3 over IPv6 without its IPv6 header, v3 unicast)
 i=0
 for h in 45c0002800010000ff701887c000020be00000122133650101018233c00002643432000000000000 \
 	45c0004400010000ff3318a8c000020be000001270040000c000020b00000001c1b9ff175592c986ecb8e507213496020201c1fbc0000265c00002660000000000000000 \
+	45c0004400040000ff3318a5c000020be000001270040000c000020b000000046d1927e2bef74a5088cd55ca21340002020157fcc0000265c00002660000000000000000 \
 	45c0002400010000ff70188bc000020be00000123135c80200327754c0000267c6336407 \
 	3136780200642b42fe80000000000000000000000000005420010db8000000000000000000000054 \
 	45c0002000010000ff7035d9c000020bc00002c831376401006422a9c0000269; do
