@@ -17,6 +17,7 @@
 #include "notify.h"
 #include "pidfile.h"
 #include "privs.h"
+#include "sched_rt.h"
 #include "sdnotify.h"
 #include "vrrp_instance.h"
 
@@ -338,6 +339,8 @@ static int daemon_setup(struct daemon *d, char *err, size_t errlen)
 	    control_open(d->loop, d->opts->control_path, daemon_control, d, err, errlen) < 0)
 		return -1;
 	if (daemon_open_metrics(d, err, errlen) < 0)
+		return -1;
+	if (sched_rt_apply(d->cfg->realtime_priority, err, errlen) < 0)
 		return -1;
 	return privs_drop(daemon_runs_scripts(d->cfg), err, errlen);
 }
