@@ -19,6 +19,7 @@ struct gen_opt {
 static const struct gen_opt gen_config_opts[] = {
     {"vip", true},	{"interface", true}, {"peers", true},		{"node", true},
     {"unicast", false}, {"vrid", true},	     {"advert-interval", true},
+    {"routed", false},	{"hops", true},
 };
 
 static const struct gen_opt gen_pod_opts[] = {
@@ -207,10 +208,15 @@ static int gen_config_set(struct vipctl_gen_config *c, const char *name, const c
 		*node = value;
 		return 0;
 	}
-	if (strcmp(name, "unicast") == 0) {
+	if (strcmp(name, "unicast") == 0 || strcmp(name, "routed") == 0) {
 		c->unicast = true;
+		c->routed = c->routed || strcmp(name, "routed") == 0;
 		return 0;
 	}
+	if (strcmp(name, "hops") == 0)
+		return gen_parse_uint(value, 1, 254, &c->hops) == 0
+			   ? 0
+			   : gen_fail(err, errlen, "--hops: '%s' is not 1..254", value);
 	if (strcmp(name, "vrid") == 0)
 		return gen_parse_uint(value, 1, 255, &c->vrid) == 0
 			   ? 0
@@ -240,6 +246,13 @@ static int gen_config_finish(struct vipctl_gen_config *c, const char *node, char
 		return gen_fail(err, errlen, "--vip, --interface, --peers and --node are required");
 	if (gen_resolve_node(c, node, err, errlen) < 0)
 		return -1;
+	if (c->hops && !c->routed)
+		return gen_fail(err, errlen, "--hops goes with --routed");
+	if (!c->hops)
+		c->hops = VIPCTL_GEN_HOPS_DEFAULT;
+	if (c->routed && c->vip.len != (c->vip.addr.family == AF_INET6 ? 128 : 32))
+		return gen_fail(err, errlen, "--routed: the VIP must be a /%d (a host route)",
+				c->vip.addr.family == AF_INET6 ? 128 : 32);
 	for (i = 0; i < c->npeers; i++) {
 		if (ipaddr_equal(&c->peers[i], &c->vip.addr))
 			return gen_fail(err, errlen, "--vip: the VIP is one of --peers");
@@ -307,8 +320,12 @@ static void gen_print_head(const struct vipctl_gen_config *c, FILE *out)
 		ipprefix_str(&c->vip, vip), c->interface);
 	fprintf(out, "#     --peers ");
 	gen_print_addr_list(out, c->peers, c->npeers, (size_t)-1, ",", false);
-	fprintf(out, " --node %zu --vrid %u --advert-interval %u.%02u%s\n", c->node + 1, c->vrid,
-		c->advert_cs / 100, c->advert_cs % 100, c->unicast ? " --unicast" : "");
+	fprintf(out, " --node %zu --vrid %u --advert-interval %u.%02u", c->node + 1, c->vrid,
+		c->advert_cs / 100, c->advert_cs % 100);
+	if (c->routed)
+		fprintf(out, " --routed --hops %u\n", c->hops);
+	else
+		fprintf(out, "%s\n", c->unicast ? " --unicast" : "");
 	fprintf(out,
 		"# Every master gets its own file: the same command with its own --node.\n#\n");
 }
@@ -386,6 +403,31 @@ static void gen_print_check(FILE *out, const char *name, const char *path, int w
 		name, path, weight, last ? "" : ",");
 }
 
+/* --routed: why the VIP is on lo, and the FRR lines that announce it. */
+static void gen_print_routed_reasons(const struct vipctl_gen_config *c, FILE *out)
+{
+	char vip[IPADDR_STRLEN];
+	bool v6 = c->vip.addr.family == AF_INET6;
+
+	if (!c->routed)
+		return;
+	fprintf(out,
+		"# Routed (--routed): the masters share no segment. Adverts go by unicast to\n"
+		"# the other masters and cross up to %u routers, so they are accepted with a\n"
+		"# TTL (hop limit) down to %u, from those peers only. The Master holds the VIP\n"
+		"# on lo as a host route and sends no gratuitous ARP/NA; a routing daemon on\n"
+		"# this node announces it while it is there. With FRR (bgpd + zebra):\n"
+		"#   %s prefix-list VIP seq 10 permit %s\n"
+		"#   route-map VIP permit 10\n"
+		"#    match %s address prefix-list VIP\n"
+		"#   router bgp ASN\n"
+		"#    address-family %s unicast\n"
+		"#     redistribute connected route-map VIP\n"
+		"# (conf/routed/ has a full frr.conf and the BIRD 2 equivalent.)\n#\n",
+		c->hops, 255 - c->hops, v6 ? "ipv6" : "ip", ipprefix_str(&c->vip, vip),
+		v6 ? "ipv6" : "ip", v6 ? "ipv6" : "ipv4");
+}
+
 static void gen_print_unicast(const struct vipctl_gen_config *c, FILE *out)
 {
 	char self[IPADDR_STRLEN];
@@ -399,6 +441,9 @@ static void gen_print_unicast(const struct vipctl_gen_config *c, FILE *out)
 		ipaddr_str(&c->peers[c->node], self));
 	gen_print_addr_list(out, c->peers, c->npeers, c->node, ", ", true);
 	fprintf(out, " ];\n");
+	if (c->routed)
+		fprintf(out, "\t  vip_interface = \"lo\";\n\t  unicast_ttl_min = %u;\n",
+			255 - c->hops);
 }
 
 void vipctl_gen_config_print(const struct vipctl_gen_config *c, FILE *out)
@@ -408,6 +453,7 @@ void vipctl_gen_config_print(const struct vipctl_gen_config *c, FILE *out)
 	gen_print_head(c, out);
 	gen_print_priorities(c, out);
 	gen_print_check_reasons(c, out);
+	gen_print_routed_reasons(c, out);
 	gen_print_bootstrap(c, out);
 	fprintf(out, "checks = (\n");
 	gen_print_check(out, "apiserver_readyz", "/readyz", GEN_READYZ_WEIGHT, false);
@@ -587,14 +633,17 @@ static void gen_usage(FILE *out)
 	    out,
 	    "usage: vipctl generate config --vip ADDR/PREFIX --interface IF --peers A,B,C --node "
 	    "N\n"
-	    "                              [--unicast] [--vrid ID] [--advert-interval SECONDS]\n"
+	    "                              [--unicast | --routed [--hops N]] [--vrid ID]\n"
+	    "                              [--advert-interval SECONDS]\n"
 	    "       vipctl generate static-pod --config PATH [--image IMAGE]\n"
 	    "\n"
 	    "config: master N's vipd.conf (N counts --peers from 1, or is one of its\n"
-	    "addresses); VRID default %d, adverts every 1.00 s by default.\n"
+	    "addresses); VRID default %d, adverts every 1.00 s by default. --routed: the\n"
+	    "masters are in different subnets: unicast, the VIP (a /32 or /128) on lo for\n"
+	    "a routing daemon to announce, adverts accepted across N routers (default %d).\n"
 	    "static-pod: a Pod manifest for /etc/kubernetes/manifests that runs vipd with\n"
 	    "the config at PATH (image default " VIPCTL_GEN_IMAGE_DEFAULT ").\n",
-	    VIPCTL_GEN_VRID_DEFAULT);
+	    VIPCTL_GEN_VRID_DEFAULT, VIPCTL_GEN_HOPS_DEFAULT);
 }
 
 static int gen_run_config(int argc, char *const argv[])

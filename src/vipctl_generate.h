@@ -14,6 +14,7 @@
 #define VIPCTL_GEN_IFNAME_MAX	     15
 #define VIPCTL_GEN_VRID_DEFAULT	     51
 #define VIPCTL_GEN_ADVERT_CS_DEFAULT 100 /* 1.00 s */
+#define VIPCTL_GEN_HOPS_DEFAULT	     3	 /* --routed: leaf, spine, leaf between two masters */
 #define VIPCTL_GEN_IMAGE_DEFAULT     "vipd:" PACKAGE_VERSION
 #define VIPCTL_GEN_SOCKET	     "/run/vipd/vipd.sock"
 #define VIPCTL_GEN_CA_FILE	     "/etc/kubernetes/pki/ca.crt"
@@ -26,6 +27,8 @@ struct vipctl_gen_config {
 	size_t npeers;
 	size_t node; /* index into peers, from 0 */
 	bool unicast;
+	bool routed;        /* VIP on lo for a routing daemon; implies unicast */
+	unsigned hops;      /* routed: routers between two masters (TTL 255 - hops) */
 	unsigned vrid;
 	unsigned advert_cs; /* the advert interval in centiseconds, 1..4095 */
 };

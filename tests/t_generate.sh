@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# vipctl generate: configs for three masters (multicast and --unicast, IPv4
-# and IPv6) pass `vipd -t --offline`, with distinct priorities and one VRID;
+# vipctl generate: configs for three masters (multicast, --unicast and
+# --routed, IPv4 and IPv6) pass `vipd -t --offline`, with distinct priorities and one VRID;
 # the static pod manifest parses with a real YAML parser (Debian's
 # python3-yaml) and holds what a control-plane static pod needs. Usage errors
 # exit 2. No root, no namespaces. Prints PASS/FAIL lines; exit 1 on FAIL.
@@ -82,6 +82,34 @@ else
 	fail node_by_address
 fi
 
+# --routed: masters in three subnets; the VIP on lo, unicast to the other
+# masters, TTL down to 255 - hops accepted (default 3 hops: 252).
+group v4_routed 198.51.100.100/32 192.0.2.2,192.0.2.18,192.0.2.34 --routed
+group v6_routed 2001:db8:100::100/128 2001:db8:1::2,2001:db8:2::2,2001:db8:3::2 --routed \
+	--hops 1
+if "$VIPD" -n -f "$TMP/v4_routed.3.conf" >"$TMP/norm" 2>"$TMP/err" &&
+	grep -q 'vip_interface = "lo";' "$TMP/norm" &&
+	grep -q 'unicast_ttl_min = 252;' "$TMP/norm" &&
+	grep -q 'unicast_source = "192.0.2.34";' "$TMP/norm" &&
+	grep -q 'unicast_peers = \[ "192.0.2.2", "192.0.2.18" \];' "$TMP/norm" &&
+	grep -q 'vips = \[ "198.51.100.100/32" \];' "$TMP/norm"; then
+	pass routed_node_3_normalized
+else
+	fail routed_node_3_normalized "$(cat "$TMP/err" "$TMP/norm" | head -c 400)"
+fi
+if grep -q 'unicast_ttl_min = 254;' <("$VIPD" -n -f "$TMP/v6_routed.1.conf" 2>&1) &&
+	grep -q '^#   ipv6 prefix-list VIP seq 10 permit 2001:db8:100::100/128$' \
+		"$TMP/v6_routed.1.conf"; then
+	pass routed_hops_option_and_frr_lines
+else
+	fail routed_hops_option_and_frr_lines
+fi
+if ! grep -q 'vip_interface' "$TMP/v4_unicast.1.conf"; then
+	pass unicast_without_routed_keeps_the_vip_on_the_interface
+else
+	fail unicast_without_routed_keeps_the_vip_on_the_interface
+fi
+
 # usage NAME ARGS...: exit 2, nothing on stdout.
 usage() {
 	local name=$1 rc
@@ -95,6 +123,12 @@ usage generate_nothing_exits_2 generate
 usage generate_missing_required_exits_2 generate config --vip 192.0.2.100/24
 usage generate_bad_node_exits_2 generate config --vip 192.0.2.100/24 --interface eth0 \
 	--peers 192.0.2.11,192.0.2.12 --node 3
+usage generate_routed_needs_a_host_vip_exits_2 generate config --vip 198.51.100.100/24 \
+	--interface eth0 --peers 192.0.2.2,192.0.2.18 --node 1 --routed
+usage generate_hops_without_routed_exits_2 generate config --vip 198.51.100.100/32 \
+	--interface eth0 --peers 192.0.2.2,192.0.2.18 --node 1 --hops 2
+usage generate_hops_out_of_range_exits_2 generate config --vip 198.51.100.100/32 \
+	--interface eth0 --peers 192.0.2.2,192.0.2.18 --node 1 --routed --hops 255
 usage generate_pod_relative_config_exits_2 generate static-pod --config vipd.conf
 # generate connects to no socket: it works with an unreachable -s.
 if "$VIPCTL" -s "$TMP/none.sock" generate static-pod --config /etc/vipd/vipd.conf \
