@@ -608,6 +608,21 @@ struct check_net *check_net_new(struct loop *loop, const struct check_config *cf
 	return p;
 }
 
+/* An https check whose ca_file did not exist yet fails without connecting,
+ * until the file appears: then it is loaded (and said so). */
+static bool ca_ready(struct check_net *p)
+{
+	char why[NET_REASON_MAX];
+	int rc = p->ctx ? check_tls_ca_ready(p->ctx, why, sizeof(why)) : 0;
+
+	if (rc > 0)
+		log_notice("check '%s': %s", p->name, why);
+	if (rc >= 0)
+		return true;
+	finish(p, false, "%s", why);
+	return false;
+}
+
 void check_net_run(struct check_net *p, usec_t timeout)
 {
 	if (p->busy) {
@@ -620,7 +635,7 @@ void check_net_run(struct check_net *p, usec_t timeout)
 	loop_timer_arm(p->loop, &p->deadline, time_now() + timeout);
 	if (p->state == NS_IDLE)
 		run_kept(p);
-	else
+	else if (ca_ready(p))
 		start_connect(p);
 	p->in_run = false;
 }

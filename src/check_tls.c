@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <openssl/err.h>
@@ -58,26 +59,101 @@ static int file_readable(const char *key, const char *path, char *err, size_t er
 	return 0;
 }
 
+/* ---- a ca_file that does not exist yet ---- */
+
+/* The path of a missing ca_file, kept on the context (ex_data, freed with
+ * it) until the file appears. */
+static int pending_index = -1;
+
+static void pending_free(void *parent, void *ptr, CRYPTO_EX_DATA *ad, int idx, long argl,
+			 void *argp)
+{
+	(void)parent, (void)ad, (void)idx, (void)argl, (void)argp;
+	free(ptr);
+}
+
+static int pending_set(SSL_CTX *ctx, const char *path, char *err, size_t errlen)
+{
+	char *copy;
+
+	if (pending_index < 0)
+		pending_index = SSL_CTX_get_ex_new_index(0, NULL, NULL, NULL, pending_free);
+	copy = pending_index < 0 ? NULL : strdup(path);
+	if (!copy || !SSL_CTX_set_ex_data(ctx, pending_index, copy)) {
+		free(copy);
+		snprintf(err, errlen, "cannot set up TLS: out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+const char *check_tls_ca_pending(const SSL_CTX *ctx)
+{
+	return pending_index < 0 ? NULL : SSL_CTX_get_ex_data(ctx, pending_index);
+}
+
+/* Load ca_file into the context's store. 0, or -1 with err. */
+static int ca_load(SSL_CTX *ctx, const char *path, char *err, size_t errlen)
+{
+	if (SSL_CTX_load_verify_locations(ctx, path, NULL) == 1)
+		return 0;
+	snprintf(err, errlen, "ca_file '%s': no PEM certificate in it (%s)", path, first_err());
+	ERR_clear_error();
+	return -1;
+}
+
+int check_tls_ca_ready(SSL_CTX *ctx, char *why, size_t len)
+{
+	const char *path = check_tls_ca_pending(ctx);
+	FILE *f;
+
+	if (!path)
+		return 0;
+	f = fopen(path, "r");
+	if (!f && errno == ENOENT)
+		snprintf(why, len, "ca_file missing: %s", path);
+	else if (!f)
+		snprintf(why, len, "ca_file '%s': %s", path, strerror(errno));
+	if (!f)
+		return -1;
+	fclose(f);
+	if (ca_load(ctx, path, why, len) < 0)
+		return -1;
+	snprintf(why, len, "ca_file '%s' appeared: loaded", path);
+	SSL_CTX_set_ex_data(ctx, pending_index, NULL);
+	free((void *)path);
+	return 1;
+}
+
+/* ---- building the context ---- */
+
+/* A ca_file that does not exist (yet: kubeadm writes it at init) is no
+ * error: the server cannot be verified, so each run fails until it appears.
+ * One that exists must be readable and hold a certificate. */
+static int ctx_ca_file(SSL_CTX *ctx, const char *path, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "r");
+
+	if (!f && errno == ENOENT)
+		return pending_set(ctx, path, err, errlen);
+	if (!f) {
+		snprintf(err, errlen, "ca_file '%s': %s", path, strerror(errno));
+		return -1;
+	}
+	fclose(f);
+	return ca_load(ctx, path, err, errlen);
+}
+
 static int ctx_verify(SSL_CTX *ctx, const struct check_config *cfg, char *err, size_t errlen)
 {
-	int ok;
-
 	if (cfg->insecure) {
 		SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
 		return 0;
 	}
-	if (cfg->ca_file && file_readable("ca_file", cfg->ca_file, err, errlen) < 0)
-		return -1;
-	if (cfg->ca_file)
-		ok = SSL_CTX_load_verify_locations(ctx, cfg->ca_file, NULL);
-	else
-		ok = SSL_CTX_set_default_verify_paths(ctx);
-	if (ok != 1 && cfg->ca_file) {
-		snprintf(err, errlen, "ca_file '%s': no PEM certificate in it (%s)", cfg->ca_file,
-			 first_err());
-		return -1;
-	}
-	if (ok != 1) {
+	if (cfg->ca_file) {
+		if (ctx_ca_file(ctx, cfg->ca_file, err, errlen) < 0)
+			return -1;
+	} else if (SSL_CTX_set_default_verify_paths(ctx) != 1) {
 		snprintf(err, errlen, "the system's CA certificates: %s", first_err());
 		return -1;
 	}

@@ -23,9 +23,22 @@ enum check_tls_part {
 /* The context of an https check: TLS 1.2 or later; the server verified
  * against ca_file (else the system's store) unless insecure; the client
  * certificate chain and its key, which must match. NULL with e.g.
- * "ca_file '/x': No such file or directory" in err and the part in *part. */
+ * "client_cert '/x': No such file or directory" in err and the part in
+ * *part. A ca_file that does not exist is loaded later (check_tls_ca_ready);
+ * one that exists but is unreadable or holds no certificate is an error. */
 SSL_CTX *check_tls_ctx_new(const struct check_config *cfg, enum check_tls_part *part, char *err,
 			   size_t errlen);
+
+/* A ca_file missing when the context was built (not an error: kubeadm
+ * writes /etc/kubernetes/pki/ca.crt at init, after vipd started): its path
+ * while it is still not loaded, else NULL. */
+const char *check_tls_ca_pending(const SSL_CTX *ctx);
+
+/* Before a run: a pending ca_file is looked for and, once there, loaded.
+ * 0 nothing pending; 1 loaded now (what happened in why); -1 not there or
+ * not usable yet ("ca_file missing: /etc/kubernetes/pki/ca.crt" in why):
+ * the run fails without connecting. */
+int check_tls_ca_ready(SSL_CTX *ctx, char *why, size_t len);
 
 /* What a connection sends and verifies: server_name, else the target's host;
  * an IP literal is verified as an address and sent without SNI. */

@@ -9,6 +9,7 @@
 
 #include "check_exec.h"
 #include "check_tls.h"
+#include "log.h"
 #include "spawn.h"
 
 static int fail_at(const struct config *cfg, int line, char *err, size_t errlen, const char *fmt,
@@ -157,6 +158,10 @@ static int check_tls(const struct config *cfg, char *err, size_t errlen)
 		if (!ctx)
 			return fail_at(cfg, tls_line(c, part), err, errlen, "check '%s': %s",
 				       c->name, why);
+		if (check_tls_ca_pending(ctx))
+			log_warn("%s:%d: check '%s': ca_file '%s' does not exist (yet): the check "
+				 "fails until it appears, then loads it",
+				 cfg->file, c->ca_file_line, c->name, c->ca_file);
 		SSL_CTX_free(ctx);
 	}
 	return 0;

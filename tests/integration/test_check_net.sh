@@ -249,10 +249,33 @@ test_setup_errors() {
 	expect target_rejects_port_99999 'the port must be 1..65535' https \
 		"https://127.0.0.1:99999/livez"
 	expect https_target_needs_scheme 'expected https://' https "http://127.0.0.1:$P_SS/"
-	expect bad_ca_file_refused_at_setup "ca_file '/nonexistent': No such file" \
-		-c /nonexistent https "$U_SS"
+	expect missing_ca_file_fails_each_run '^summary: runs=2 ok=0 fail=2' \
+		-n 2 -i 0.05 -c "$TMP/later/ca.crt" https "$U_SS"
+	expect missing_ca_file_reason "fail: ca_file missing: $TMP/later/ca.crt" \
+		-n 1 -c "$TMP/later/ca.crt" https "$U_SS"
+	echo "not a certificate" >"$TMP/not-a-cert"
+	expect ca_file_not_pem_refused_at_setup "ca_file '$TMP/not-a-cert': no PEM certificate" \
+		-c "$TMP/not-a-cert" https "$U_SS"
 	expect client_cert_missing_refused "client_cert '/nonexistent'" -c "$CA" \
 		-C /nonexistent https "$U_SS"
+}
+
+# A ca_file that does not exist at start (kubeadm writes it at init): the
+# runs fail "ca_file missing" until it appears, then it is loaded and they pass.
+ca_file_appears() {
+	local out=$TMP/late.out late=$TMP/late/ca.crt
+	mkdir -p "$TMP/late"
+	"$DRIVER" -n 12 -i 0.1 -c "$late" -s kubernetes https "$U_SS" >"$out" 2>&1 &
+	local pid=$!
+	sleep 0.45
+	cp "$CA" "$late.tmp" && mv "$late.tmp" "$late"
+	wait "$pid"
+	if grep -q 'fail: ca_file missing' "$out" && grep -q "ca_file '$late' appeared: loaded" "$out" &&
+		tail -n 2 "$out" | grep -q 'run 12: ok'; then
+		pass ca_file_appearing_later_is_loaded
+	else
+		fail ca_file_appearing_later_is_loaded "$(tr '\n' '|' <"$out")"
+	fi
 }
 
 test_s_server() {
@@ -268,6 +291,7 @@ test_s_server() {
 	expect https_other_ca_fails_verify 'run 1: fail: tls: certificate verify failed' \
 		-c "$PKI/other/ca.crt" -s kubernetes https "$U_SS"
 	expect https_insecure_without_ca_ok 'run 1: ok' -k https "$U_SS"
+	ca_file_appears
 	expect https_localhost_target_ok 'run 1: ok' -c "$CA" -s kubernetes \
 		https "https://localhost:$P_SS/healthz"
 	stop_bg "$SRV_PID"

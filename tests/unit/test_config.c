@@ -14,6 +14,7 @@
 
 #include <cmocka.h>
 
+#include "check_tls.h"
 #include "config.h"
 
 static const char *data_dir(void)
@@ -848,12 +849,15 @@ static void missing_exec_program_fails_system_check(void **state)
 			    "not exist");
 }
 
-static void missing_ca_file_fails_system_check(void **state)
+/* Before kubeadm init there is no ca.crt: a warning, not an error. */
+static void missing_ca_file_passes_system_check(void **state)
 {
+	char err[CONFIG_ERR_MAX] = "";
+	struct config *cfg = load_ok("sys-ca-missing.conf");
+
 	(void)state;
-	expect_system_error("sys-ca-missing.conf",
-			    "sys-ca-missing.conf:4: check 'api': ca_file '/nonexistent/ca.crt': No such "
-			    "file or directory");
+	assert_int_equal(config_check_system(cfg, false, err, sizeof(err)), 0);
+	config_free(cfg);
 }
 
 static void offline_check_looks_nothing_up(void **state)
@@ -1044,6 +1048,76 @@ static void tls_files_that_load_pass_system_check(void **state)
 {
 	(void)state;
 	expect_system_ok(tls_config("tls-client.crt", "tls-client.crt", "tls-client.key"));
+}
+
+/* Write text to path (replacing it). */
+static void write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	fputs(text, f);
+	assert_int_equal(fclose(f), 0);
+}
+
+static void copy_file(const char *from, const char *to)
+{
+	char buf[8192];
+	FILE *in = fopen(from, "r");
+	size_t n;
+
+	assert_non_null(in);
+	n = fread(buf, 1, sizeof(buf) - 1, in);
+	fclose(in);
+	buf[n] = '\0';
+	write_file(to, buf);
+}
+
+/* The context builds without the file; each look before a run fails with
+ * "ca_file missing" until it is there, a file without a certificate is not
+ * taken either (a half-written one is taken on a later run), then it loads
+ * once and nothing is pending any more. */
+static void missing_ca_file_is_loaded_once_it_appears(void **state)
+{
+	char dir[] = "/tmp/vipd-ca-XXXXXX", ca[600], why[256], want[700], pem[512];
+	struct config *cfg;
+	SSL_CTX *ctx;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(ca, sizeof(ca), "%s/ca.crt", dir);
+	cfg = tls_config(ca, "tls-client.crt", "tls-client.key");
+	ctx = check_tls_ctx_new(&cfg->checks[0], NULL, why, sizeof(why));
+	assert_non_null(ctx);
+	assert_string_equal(check_tls_ca_pending(ctx), ca);
+	assert_int_equal(check_tls_ca_ready(ctx, why, sizeof(why)), -1);
+	snprintf(want, sizeof(want), "ca_file missing: %s", ca);
+	assert_string_equal(why, want);
+	write_file(ca, "-----BEGIN CERT");
+	assert_int_equal(check_tls_ca_ready(ctx, why, sizeof(why)), -1);
+	assert_non_null(strstr(why, "no PEM certificate"));
+	data_path(pem, sizeof(pem), "tls-client.crt");
+	copy_file(pem, ca);
+	assert_int_equal(check_tls_ca_ready(ctx, why, sizeof(why)), 1);
+	assert_null(check_tls_ca_pending(ctx));
+	assert_int_equal(check_tls_ca_ready(ctx, why, sizeof(why)), 0);
+	SSL_CTX_free(ctx);
+	config_free(cfg);
+	unlink(ca);
+	rmdir(dir);
+}
+
+/* A ca_file that exists stays an error when it cannot be read (a
+ * directory here: root reads any file). */
+static void unreadable_ca_file_fails_system_check(void **state)
+{
+	char dir[] = "/tmp/vipd-ca-XXXXXX", want[600];
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(want, sizeof(want), "inline:3: check 'api': ca_file '%s': ", dir);
+	expect_system_prefix(tls_config(dir, "tls-client.crt", "tls-client.key"), want);
+	rmdir(dir);
 }
 
 static void ca_file_not_pem_fails_system_check(void **state)
@@ -1264,7 +1338,9 @@ int main(void)
 		cmocka_unit_test(vip_interface_change_is_an_in_place_change),
 		cmocka_unit_test(missing_script_user_fails_system_check),
 		cmocka_unit_test(missing_exec_program_fails_system_check),
-		cmocka_unit_test(missing_ca_file_fails_system_check),
+		cmocka_unit_test(missing_ca_file_passes_system_check),
+		cmocka_unit_test(missing_ca_file_is_loaded_once_it_appears),
+		cmocka_unit_test(unreadable_ca_file_fails_system_check),
 		cmocka_unit_test(offline_check_looks_nothing_up),
 		cmocka_unit_test(offline_check_passes_ah),
 		cmocka_unit_test(exec_program_without_x_bit_fails_system_check),
