@@ -59,7 +59,7 @@ expect_holder 9 "$VIP4" m2 "$t0" "vipd (120) preempts keepalived (110)"
 expect_client "$VIP4" m2
 
 stop_and_measure m2 m3 "$VIP4" 2.5 "failover vipd->keepalived (graceful)"
-stop_and_measure m3 m1 "$VIP4" 2.5 "failover keepalived->vipd (graceful)"
+stop_and_measure m3 m1 "$VIP4" 4 "failover keepalived->vipd (graceful)"
 echo "PASS graceful_both_ways"
 
 icv=$(drops m1 ah_icv); rp=$(drops m1 ah_replay); spi=$(drops m1 ah_spi)
