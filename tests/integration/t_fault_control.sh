@@ -1,4 +1,5 @@
 #!/bin/bash
+# vt: solo
 # Fault injection, control socket: m2 (150, Master) and m1 (100, Backup),
 # 0.5 s adverts. fault_ctl.py opens CLIENTS (1,000) connections to m2's
 # control socket, PER_S (100) a second, at most 64 at a time, with garbage, floods, NUL bytes, idle and

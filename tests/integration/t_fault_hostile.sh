@@ -1,4 +1,5 @@
 #!/bin/bash
+# vt: solo
 # Fault injection, hostile input: malformed and hostile VRRP frames from the
 # client at RATE (10,000) frames per second for FLOOD_S (20) s, built and
 # sent by fault_flood.py (kinds and the drop reason each must raise: see its

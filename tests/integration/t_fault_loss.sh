@@ -1,4 +1,5 @@
 #!/bin/bash
+# vt: solo
 # Fault injection, loss: m3 (150) Master, m2 (120) and m1 (100) Backups,
 # IPv4 and IPv6 VIPs, 0.1 s adverts (Master_Down_Interval 0.35 s). A bridge-
 # family nftables forward chain in the switch drops 1% of every frame at

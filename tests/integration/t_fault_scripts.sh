@@ -1,4 +1,5 @@
 #!/bin/bash
+# vt: solo
 # Fault injection, hostile check scripts: one vipd (m1, Master) runs four
 # exec checks back to back (interval and timeout 0.01-0.02 s; hang_term
 # 1 s and 0.5 s):

@@ -1,4 +1,5 @@
 #!/bin/bash
+# vt: solo
 # 1,000 reloads of the Master m2 (m1 Backup), by `vipctl reload`, cycling
 # through: file A (priority 120, VIP .100), A again (unchanged), file B
 # (priority 125, VIPs .100 and .101), B again (unchanged); every 50th is a

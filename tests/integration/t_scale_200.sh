@@ -1,4 +1,5 @@
 #!/bin/bash
+# vt: solo
 # Scale: 200 VRRPv3 instances (VRIDs 1..200, 1 s adverts, one /32 VIP each in
 # 198.51.100.0/24) on three masters, priorities m3 150, m2 120, m1 100. All
 # 200 VIPs must end up on m3 and none on m1 or m2. Then m3 is killed with
