@@ -1,4 +1,5 @@
 #!/bin/bash
+# vt: solo
 # Fault injection, freeze: the Master's vipd (m3) is stopped with SIGSTOP for
 # three Master_Down_Intervals, then continued with SIGCONT, at 0.1 s and 1 s
 # adverts. Its kernel keeps the VIPs (and answers ARP/ND for them) while m2

@@ -1,4 +1,5 @@
 #!/bin/bash
+# vt: solo
 # Fault injection, split brain by partition (and, sourced by
 # t_fault_freeze.sh with FAULT_KIND=freeze, by SIGSTOP).
 #

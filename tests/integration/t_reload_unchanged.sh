@@ -1,4 +1,5 @@
 #!/bin/bash
+# vt: solo
 # Reload with an unchanged file, under a capture on the bridge.
 # 1. m2 (120) Master, m1 (100) Backup, 1 s adverts: SIGHUP to both, then
 #    `vipctl reload` on both. No state change in either log, the Backup
