@@ -817,6 +817,10 @@ int vrrp_router_reconfigure(struct vrrp_router *r, const struct instance_config 
 	struct ip_addr *old_peers = r->peers;
 	size_t n_old = r->n_vips, n_old_peers = r->n_peers;
 
+	/* auth changed to ah: the AH socket too (kept open if it goes back) */
+	if (cfg->auth_type == VRRP_AUTH_AH && r->sock &&
+	    vrrp_socket_enable_ah(r->sock, err, errlen) < 0)
+		return -1;
 	r->cfg = cfg;
 	if (router_collect(r) < 0 || r->n_vips == 0) {
 		free(r->vips);
