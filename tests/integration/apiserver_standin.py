@@ -13,9 +13,20 @@ import socket
 import ssl
 import sys
 
+HANDSHAKE_TIMEOUT = 2.0
+
 
 class Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+
+    def setup(self):
+        # The TLS handshake runs here, in the connection's thread and with a
+        # timeout, not in accept(): a client that vanishes mid-handshake (its
+        # VIP moved, its node crashed) must not stop the server accepting.
+        self.request.settimeout(HANDSHAKE_TIMEOUT)
+        self.request.do_handshake()
+        self.request.settimeout(None)
+        super().setup()
 
     def do_GET(self):
         body = (self.server.node_name + "\n").encode()
@@ -49,7 +60,8 @@ def main():
     server.notready_file = sys.argv[5] if len(sys.argv) > 5 else None
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(cert, key)
-    server.socket = context.wrap_socket(server.socket, server_side=True)
+    server.socket = context.wrap_socket(server.socket, server_side=True,
+                                        do_handshake_on_connect=False)
     print("listening", flush=True)
     server.serve_forever()
 
