@@ -340,8 +340,10 @@ static int daemon_setup(struct daemon *d, char *err, size_t errlen)
 		return -1;
 	if (daemon_open_metrics(d, err, errlen) < 0)
 		return -1;
+	/* Without real-time scheduling vipd still works, only with less margin on
+	 * a saturated node: a warning (and status), not a refusal to start. */
 	if (sched_rt_apply(d->cfg->realtime_priority, err, errlen) < 0)
-		return -1;
+		log_warn("%s: running with ordinary scheduling", err);
 	return privs_drop(daemon_runs_scripts(d->cfg), err, errlen);
 }
 

@@ -13,6 +13,7 @@
 
 static volatile sig_atomic_t fell_back;
 static int applied_priority;
+static char apply_error[256]; /* why the last sched_rt_apply failed, "" if it did not */
 
 /* SIGXCPU: the soft RLIMIT_RTTIME ran out. Back to ordinary scheduling
  * (sched_setscheduler is async-signal-safe: a plain system call). */
@@ -45,19 +46,28 @@ int sched_rt_apply(int priority, char *err, size_t errlen)
 {
 	struct sched_param p = { .sched_priority = priority };
 
+	apply_error[0] = '\0';
 	if (priority == 0)
 		return 0;
-	if (set_budget(err, errlen) < 0)
+	if (set_budget(err, errlen) < 0) {
+		snprintf(apply_error, sizeof(apply_error), "%s", err);
 		return -1;
+	}
 	if (sched_setscheduler(0, SCHED_RR | SCHED_RESET_ON_FORK, &p) < 0) {
 		snprintf(err, errlen,
 			 "realtime_priority %d: cannot switch to SCHED_RR: %s (needs CAP_SYS_NICE; "
 			 "under systemd also RestrictRealtime=no)",
 			 priority, strerror(errno));
+		snprintf(apply_error, sizeof(apply_error), "%s", err);
 		return -1;
 	}
 	applied_priority = priority;
 	return 0;
+}
+
+const char *sched_rt_error(void)
+{
+	return apply_error[0] ? apply_error : NULL;
 }
 
 int sched_rt_priority(void)

@@ -18,8 +18,12 @@
 
 /* Switch the calling process to SCHED_RR at priority (1..99) with reset on
  * fork and the budget above. 0 does nothing. Needs CAP_SYS_NICE (and, under
- * systemd, RestrictRealtime=no). -1 with err set on failure. */
+ * systemd, RestrictRealtime=no). -1 with err set on failure (the process then
+ * keeps its scheduling). */
 int sched_rt_apply(int priority, char *err, size_t errlen);
+
+/* Why the last sched_rt_apply failed; NULL when it did not. */
+const char *sched_rt_error(void);
 
 /* The priority in force: 0 when off or fallen back. */
 int sched_rt_priority(void);

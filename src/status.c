@@ -200,8 +200,9 @@ static json_t *scheduling_json(void)
 {
 	int prio = sched_rt_priority();
 
-	return json_pack("{s:s, s:i, s:b}", "policy", prio ? "rr" : "other", "priority", prio,
-			 "realtime_fell_back", sched_rt_fell_back());
+	return json_pack("{s:s, s:i, s:b, s:s?}", "policy", prio ? "rr" : "other", "priority",
+			 prio, "realtime_fell_back", sched_rt_fell_back(), "realtime_error",
+			 sched_rt_error());
 }
 
 json_t *status_build(const struct status_source *src)

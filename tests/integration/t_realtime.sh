@@ -3,7 +3,8 @@
 # CPUs do not delay its adverts: see tests/bench/scale.sh SCALE_RT), with its
 # RLIMIT_RTTIME guard; the exec checks it spawns run as ordinary processes
 # (reset on fork); status JSON reports it; a reload that changes it says that
-# needs a restart and changes nothing; out of range is a file:line error.
+# needs a restart and changes nothing; without CAP_SYS_NICE it is a warning and
+# vipd runs with ordinary scheduling; out of range is a file:line error.
 # shellcheck source=tests/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
 # shellcheck source=tests/integration/lib_ops.sh
@@ -57,8 +58,8 @@ wait_for 5 test -s "$LAB_DIR/child.sched" || fail "the exec check never ran"
 child=$(cat "$LAB_DIR/child.sched")
 say "exec check: $child"
 grep -q "scheduling policy: SCHED_OTHER" <<<"$child" || fail "the check runs real-time: $child"
-jexpect m1 'd["scheduling"] == {"policy": "rr", "priority": 10, "realtime_fell_back": False}' \
-    "status JSON reports SCHED_RR 10"
+jexpect m1 'd["scheduling"] == {"policy": "rr", "priority": 10, "realtime_fell_back": False,
+    "realtime_error": None}' "status JSON reports SCHED_RR 10"
 
 # A reload that changes it: a warning, the scheduling unchanged.
 put_conf m1 "$(rt_conf 20)"
@@ -66,6 +67,19 @@ reload m1
 wait_for 3 grep -q "realtime_priority changed (10 -> 20): that needs a restart" "$LAB_DIR/m1.log" ||
     fail "no restart warning on a realtime_priority change"
 grep -q "scheduling priority: 10" <<<"$(chrt -p "$pid")" || fail "a reload changed the priority"
+
+# Without CAP_SYS_NICE: a warning, ordinary scheduling, and vipd runs on.
+stop_node m1 || fail "m1 did not stop"
+printf '%s\n' "$(rt_conf 10)" >"$LAB_DIR/m1.conf"
+_start_daemon m1 "$LAB_DIR/m1.pid" setpriv --bounding-set -sys_nice -- "$VIPD" \
+    -f "$LAB_DIR/m1.conf" --control "$LAB_DIR/m1.sock" --pidfile "$LAB_DIR/m1.pid" --log stderr -v
+expect_holder 10 "$VIP4" m1 "$(now_ms)" "without CAP_SYS_NICE"
+grep -q "realtime_priority 10: cannot switch to SCHED_RR: Operation not permitted (needs CAP_SYS_NICE.*: running with ordinary scheduling" \
+    "$LAB_DIR/m1.log" || fail "no warning without CAP_SYS_NICE"
+grep -q "scheduling policy: SCHED_OTHER" <<<"$(chrt -p "$(vipd_pid m1)")" ||
+    fail "without CAP_SYS_NICE the daemon should run SCHED_OTHER"
+jexpect m1 'd["scheduling"]["policy"] == "other" and "CAP_SYS_NICE" in d["scheduling"]["realtime_error"]' \
+    "status JSON shows why real-time scheduling is off"
 
 # Off (the default): ordinary scheduling.
 stop_node m1 || fail "m1 did not stop"
