@@ -296,13 +296,22 @@ static void instance_note_gone(struct vrrp_instance *in)
 		loop_timer_arm(in->loop, &in->relink, time_now());
 }
 
-/* Follow the interface now called t->name: 1, or 0 while there is none. */
-static int instance_relink(struct vrrp_instance *in, struct tracked_link *t)
+/* The ifindex of the interface now called t->name, or 0 while there is
+ * none (or only the deleted one, its removal not yet read). */
+static int instance_find_again(const struct vrrp_instance *in, const struct tracked_link *t)
 {
-	int old = t->ifindex, ifindex = (int)if_nametoindex(t->name);
+	int ifindex = (int)if_nametoindex(t->name);
 
-	if (ifindex == 0 || (ifindex == old && iface_table_link_gone(in->ifaces, old)))
+	if (ifindex == t->ifindex && iface_table_link_gone(in->ifaces, t->ifindex))
 		return 0;
+	return ifindex;
+}
+
+/* Follow t's interface under ifindex, and let go of the deleted one. */
+static void instance_relink(struct vrrp_instance *in, struct tracked_link *t, int ifindex)
+{
+	int old = t->ifindex;
+
 	if (iface_table_track(in->ifaces, ifindex) < 0)
 		log_warn("%s: cannot read the state of %s yet: retrying", in->cfg->name, t->name);
 	iface_table_unwatch(in->ifaces, &t->name_watch);
@@ -312,7 +321,24 @@ static int instance_relink(struct vrrp_instance *in, struct tracked_link *t)
 	iface_table_watch_link(in->ifaces, ifindex, &t->watch);
 	iface_table_untrack(in->ifaces, old);
 	log_notice("%s: %s is back as ifindex %d (was %d)", in->cfg->name, t->name, ifindex, old);
-	return 1;
+}
+
+/* The links the routers stand on (the instance's own, vip_interface) are
+ * followed once every deleted one of them is back, and only after the
+ * routers let go of them (their watches live on the old ones). */
+static void instance_relink_own(struct vrrp_instance *in)
+{
+	int link = in->link.awaiting ? instance_find_again(in, &in->link) : 0;
+	int vip = in->vip_link.awaiting ? instance_find_again(in, &in->vip_link) : 0;
+
+	if ((in->link.awaiting && !link) || (in->vip_link.awaiting && !vip) || (!link && !vip))
+		return;
+	instance_release_routers(in);
+	if (link)
+		instance_relink(in, &in->link, link);
+	if (vip)
+		instance_relink(in, &in->vip_link, vip);
+	in->detached = true; /* set up again on the new ones */
 }
 
 static int instance_add_router(struct vrrp_instance *in, sa_family_t family, char *err,
@@ -349,13 +375,14 @@ static void instance_on_relink(void *arg)
 	struct vrrp_instance *in = arg;
 	size_t i;
 
-	for (i = 0; i < in->n_tracked; i++)
-		if (in->tracked[i].awaiting)
-			instance_relink(in, &in->tracked[i]);
-	if (in->link.awaiting)
-		instance_relink(in, &in->link);
-	if (in->vip_link.awaiting && instance_relink(in, &in->vip_link))
-		in->detached = true; /* the routers hold their VIPs on it: set them up again */
+	for (i = 0; i < in->n_tracked; i++) {
+		int ifindex = in->tracked[i].awaiting ? instance_find_again(in, &in->tracked[i]) : 0;
+
+		if (ifindex)
+			instance_relink(in, &in->tracked[i], ifindex);
+	}
+	if (in->started)
+		instance_relink_own(in);
 	if (in->detached && !in->link.awaiting && !in->vip_link.awaiting && in->started)
 		instance_rebuild(in);
 	instance_update_faults(in);
