@@ -306,8 +306,10 @@ static void monitor_stall(const char *seconds)
 
 static int cmd_monitor(int ifindex, const char *seconds, const char *stall)
 {
-	static const struct netlink_monitor_ops ops = { probe_want, probe_event, probe_batch_done,
-							probe_overrun };
+	static const struct netlink_monitor_ops ops = { .want = probe_want,
+							.event = probe_event,
+							.batch_done = probe_batch_done,
+							.overrun = probe_overrun };
 	usec_t end = time_now() + time_from_sec(atof(seconds));
 	struct pollfd pfd;
 	char err[256];
