@@ -456,11 +456,10 @@ void vipctl_gen_config_print(const struct vipctl_gen_config *c, FILE *out)
 	gen_print_routed_reasons(c, out);
 	gen_print_bootstrap(c, out);
 	fprintf(out,
-		"# Real-time scheduling (SCHED_RR 10): an apiserver or etcd that saturates the\n"
-		"# CPUs must not delay this node's adverts into a needless failover. Checks\n"
-		"# still run as ordinary processes; without CAP_SYS_NICE vipd warns and runs\n"
-		"# with ordinary scheduling.\n"
-		"vipd: { realtime_priority = 10; };\n\n");
+		"# Under systemd (not in the static pod, which grants no CAP_SYS_NICE), add\n"
+		"#   vipd: { realtime_priority = 10; };\n"
+		"# so that an apiserver or etcd saturating the CPUs cannot delay the adverts\n"
+		"# into a needless failover (man 5 vipd.conf).\n\n");
 	fprintf(out, "checks = (\n");
 	gen_print_check(out, "apiserver_readyz", "/readyz", GEN_READYZ_WEIGHT, false);
 	gen_print_check(out, "apiserver_livez", "/livez", GEN_LIVEZ_WEIGHT, true);
@@ -536,8 +535,7 @@ static void gen_pod_head(FILE *out)
 		"# master, beside its vipd.conf (vipctl generate config). It may be there before\n"
 		"# kubeadm init: kubeadm's preflight looks only at its own manifests, and it\n"
 		"# writes " VIPCTL_GEN_CA_FILE " before it starts the kubelet.\n"
-		"# vipd runs as root in the container but with only NET_ADMIN, NET_RAW and\n"
-		"# SYS_NICE (for its real-time scheduling, realtime_priority): exec\n"
+		"# vipd runs as root in the container but with only NET_ADMIN and NET_RAW: exec\n"
 		"# checks and notify hooks, which switch to script_user, cannot run; use the\n"
 		"# native https checks. The liveness probe asks vipd for its status on the\n"
 		"# control socket; vipctl gives up after 5 s without an answer, so an event loop\n"
@@ -581,7 +579,6 @@ static void gen_pod_container(const struct vipctl_gen_pod *p, FILE *out)
 		     "        add:\n"
 		     "        - NET_ADMIN\n"
 		     "        - NET_RAW\n"
-		     "        - SYS_NICE\n"
 		     "    livenessProbe:\n"
 		     "      exec:\n"
 		     "        command:\n"

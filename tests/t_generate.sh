@@ -170,8 +170,8 @@ check("manifest_is_a_pod_in_kube_system",
 check("manifest_host_network", spec["hostNetwork"] is True)
 check("manifest_priority_class", spec["priorityClassName"] == "system-node-critical")
 check("manifest_caps_drop_all", caps["drop"] == ["ALL"])
-check("manifest_caps_add_exactly_net_admin_net_raw_sys_nice",
-      sorted(caps["add"]) == ["NET_ADMIN", "NET_RAW", "SYS_NICE"])
+check("manifest_caps_add_exactly_net_admin_net_raw",
+      sorted(caps["add"]) == ["NET_ADMIN", "NET_RAW"])
 check("manifest_not_privileged", not c["securityContext"].get("privileged", False))
 check("manifest_command",
       c["command"] == ["/usr/sbin/vipd", "-f", "/etc/vipd/vipd.conf", "--log", "stderr",

@@ -293,8 +293,7 @@ static void pod_text_has_caps_probe_and_quoted_paths(void **state)
 	assert_non_null(strstr(t, "  hostNetwork: true\n"));
 	assert_non_null(strstr(t, "  priorityClassName: system-node-critical\n"));
 	assert_non_null(strstr(t, "        drop:\n        - ALL\n"));
-	assert_non_null(strstr(t, "        add:\n        - NET_ADMIN\n        - NET_RAW\n"
-				  "        - SYS_NICE\n"));
+	assert_non_null(strstr(t, "        add:\n        - NET_ADMIN\n        - NET_RAW\n"));
 	assert_non_null(strstr(t, "image: \"registry.example/vipd:1.2\""));
 	assert_non_null(strstr(t, "- \"/etc/vipd/my \\\"vipd\\\".conf\"\n"));
 	assert_non_null(strstr(t, "        - /usr/bin/vipctl\n        - -s\n"));
