@@ -133,22 +133,34 @@ EOF
 EOF
 }
 
-# frr_start NODE: zebra, then bgpd, in NODE, with their own paths.
+# frr_start NODE...: zebra, then bgpd, in each NODE, with their own paths
+# (every zebra first, then every bgpd, so that the nodes start together).
 frr_start()
 {
-	local node=$1 d=$LAB_DIR/frr-$1
-	mkdir -p "$d"
-	echo "hostname $node" >"$d/zebra.conf"
-	if [ "$node" = rt ]; then _frr_rt_conf; else _frr_master_conf "$node"; fi >"$d/bgpd.conf"
-	chown -R frr:frr "$d"
-	ip netns exec "$(ns "$node")" "$FRR_DIR/zebra" -f "$d/zebra.conf" -i "$d/zebra.pid" \
-	    -z "$d/zserv.api" --vty_socket "$d" -P 0 </dev/null >>"$d/zebra.log" 2>&1 &
-	disown $!
-	wait_for 10 test -S "$d/zserv.api" || fail "$node: zebra did not start ($(tail -n 3 "$d/zebra.log"))"
-	ip netns exec "$(ns "$node")" "$FRR_DIR/bgpd" -f "$d/bgpd.conf" -i "$d/bgpd.pid" \
-	    -z "$d/zserv.api" --vty_socket "$d" -P 0 </dev/null >>"$d/bgpd.log" 2>&1 &
-	disown $!
-	wait_for 10 test -S "$d/bgpd.vty" || fail "$node: bgpd did not start ($(tail -n 3 "$d/bgpd.log"))"
+	local node d
+	for node in "$@"; do
+		d=$LAB_DIR/frr-$node
+		mkdir -p "$d"
+		echo "hostname $node" >"$d/zebra.conf"
+		if [ "$node" = rt ]; then _frr_rt_conf; else _frr_master_conf "$node"; fi >"$d/bgpd.conf"
+		chown -R frr:frr "$d"
+		ip netns exec "$(ns "$node")" "$FRR_DIR/zebra" -f "$d/zebra.conf" -i "$d/zebra.pid" \
+		    -z "$d/zserv.api" --vty_socket "$d" -P 0 </dev/null >>"$d/zebra.log" 2>&1 &
+		disown $!
+	done
+	for node in "$@"; do
+		d=$LAB_DIR/frr-$node
+		wait_for 10 test -S "$d/zserv.api" ||
+		    fail "$node: zebra did not start ($(tail -n 3 "$d/zebra.log"))"
+		ip netns exec "$(ns "$node")" "$FRR_DIR/bgpd" -f "$d/bgpd.conf" -i "$d/bgpd.pid" \
+		    -z "$d/zserv.api" --vty_socket "$d" -P 0 </dev/null >>"$d/bgpd.log" 2>&1 &
+		disown $!
+	done
+	for node in "$@"; do
+		d=$LAB_DIR/frr-$node
+		wait_for 10 test -S "$d/bgpd.vty" ||
+		    fail "$node: bgpd did not start ($(tail -n 3 "$d/bgpd.log"))"
+	done
 }
 
 # frr_vtysh NODE DAEMON CMD: one vtysh command to NODE's zebra or bgpd.
@@ -282,11 +294,21 @@ CONF
 # memory would. Prints the time of the freeze (ms).
 node_crash()
 {
-	local pids p t
-	pids=$(ip netns pids "$(ns "$1")")
+	local nsn pids p t i
+	nsn=$(ns "$1")
+	pids="$(ip netns pids "$nsn") $(_node_pids "$1")"
 	for p in $pids; do kill -STOP "$p" 2>/dev/null; done
 	t=$(now_ms)
 	for p in $pids; do kill -KILL "$p" 2>/dev/null; done
+	# ip netns pids reads /proc while other processes come and go: ask
+	# again until nothing is left in the namespace (bounded).
+	for i in $(seq 1 100); do
+		pids=$(ip netns pids "$nsn" 2>/dev/null)
+		[ -z "$pids" ] && ! node_alive "$1" && break
+		for p in $pids $(_node_pids "$1"); do kill -KILL "$p" 2>/dev/null; done
+		sleep 0.05
+	done
+	[ -z "$pids" ] || fail "node_crash $1: processes left in $nsn: $pids"
 	rm -f "$LAB_DIR/$1.apiserver.pid"
 	: >"$LAB_DIR/$1.crashed"
 	echo "$t"
@@ -311,7 +333,7 @@ routed_start()
 {
 	local n
 	pki_setup
-	for n in rt "${LAB_MASTERS[@]}"; do frr_start "$n"; done
+	frr_start rt "${LAB_MASTERS[@]}"
 	wait_for 30 _rt_sessions_up || fail "BGP sessions rt - masters not Established"
 	say "BGP: rt has Established sessions with ${LAB_MASTERS[*]}"
 	for n in "${LAB_MASTERS[@]}"; do apiserver_start "$n"; done
