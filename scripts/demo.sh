@@ -60,6 +60,8 @@ PAUSE=1.0                 # between scenes: the reader sees the steady state
 CLIENT_WAIT=15            # how long the client may take to reach the new holder
 NOTREADY_S=35             # how long scene 2 waits for a move before it gives up
 FOLLOW_PIDS=()
+TZ_OFFSET_MS=$(date +%z | awk '{ s = substr($1, 1, 1) == "-" ? -1 : 1
+	print s * (substr($1, 2, 2) * 3600 + substr($1, 4, 2) * 60) * 1000 }')
 declare -A RESULT         # RESULT[daemon,scene] = outage text
 
 # ---------------------------------------------------------------- output
@@ -92,9 +94,21 @@ die()
 # operator cares about (a check up or down, a state change, a priority change).
 log_event()
 {
-	local node=$1 line=$2 re name rest
+	local node=$1 line=$2 re name rest at t
+	case $line in
+	*" is now "*|*" -> "*|*VRRP_Script*|*"effective priority"*|*"Entering "*) ;;
+	*) return 0 ;;   # most lines: no fork, so that the follower keeps up
+	esac
+	t=${EPOCHREALTIME/./}
+	at=$(( 10#$t / 1000 ))
 	re='^[A-Z][a-z]{2} [A-Z][a-z]{2} +[0-9]+ [0-9:.]+ [0-9]{4}: (.*)$'
 	[[ $line =~ $re ]] && line=${BASH_REMATCH[1]}
+	re='^([0-9]{2}):([0-9]{2}):([0-9]{2})\.([0-9]{3}) [a-z]+: (.*)$'
+	if [[ $line =~ $re ]]; then
+		line=${BASH_REMATCH[5]}
+		log_time_ms "$at" "${BASH_REMATCH[@]:1:4}"
+		at=$LOG_MS
+	fi
 	case $line in
 	*"check '"*"' is now "*)
 		name=${line#*check \'}; name=${name%%\'*}; rest=${line#*\' is now }
@@ -108,7 +122,18 @@ log_event()
 	*"Entering "*" STATE"*) line=${line#*) } ;;
 	*) return 0 ;;
 	esac
-	tl "  $node: $line"
+	tl_at "$at" "  $node: $line"
+}
+
+# log_time_ms NOW_MS HH MM SS MMM: LOG_MS = the epoch ms of vipd's log time
+# stamp (local time, within the day before NOW_MS).
+log_time_ms()
+{
+	local now=$1 t
+	t=$(( ((10#$2 * 60 + 10#$3) * 60 + 10#$4) * 1000 + 10#$5 ))
+	t=$(( now - (now + TZ_OFFSET_MS) % 86400000 + t ))
+	[ "$t" -gt $(( now + 60000 )) ] && t=$(( t - 86400000 ))
+	LOG_MS=$t
 }
 
 # follow_log NODE: in the background, print the events of NODE's daemon log
