@@ -12,6 +12,7 @@
 #            new interface and answers the client;
 #   tracked: m1's trk0 deleted: Fault ("tracked interface down"); created
 #            again: Backup again, same pid;
+#   instant: m1's eth0 deleted and created again in one go: Backup again;
 #   master:  m3's eth0 (m3 Master): Fault, m2 takes over; when eth0 is back
 #            m3 preempts (150) on it: the only holder of both VIPs, on the new
 #            eth0, answering the client; same pid.
@@ -144,6 +145,25 @@ check "tracked: m1 follows the re-created trk0 without a restart" "$r"
 same_pid m1 "$pid1" tracked
 quiet m1 "$mk1" tracked
 
+# ---- round 3: deleted and created again at once (the two events may come
+# in one read; the new eth0 may exist before the instance watches its name)
+say "---- instant: m1's eth0 deleted and created again in one go"
+mk1=$(log_mark m1)
+ip -n "$(ns m1)" link del eth0 && _lab_join m1
+t0=$(now_ms)
+back_logged() { log_since m1 "$mk1" | grep -q 'eth0 is back as ifindex'; }
+if wait_for "$RECOVER_S" back_logged && wait_for "$RECOVER_S" both_in m1 Backup; then
+	r0=$(received m1); sleep 1.5; r1=$(received m1)
+	measured "instant: m1 Backup again $(( $(now_ms) - t0 - 1500 )) ms after eth0 came back; adverts in 1.5 s: $(( r1 - r0 ))"
+	[ $(( r1 - r0 )) -gt 0 ] && r=ok || r="m1 says Backup but accepted no advert in 1.5 s"
+else
+	r="m1 still '$(states m1)' ${RECOVER_S} s after eth0 came back"
+	report m1 "$mk1"
+fi
+check "instant: m1 recovers when eth0 is deleted and created again at once" "$r"
+same_pid m1 "$pid1" instant
+quiet m1 "$mk1" instant
+
 if [ "$(states m1)" = "IPv4=Backup IPv6=Backup" ]; then
 	stop_node m3; stop_node m2
 	t0=$(now_ms)
@@ -157,13 +177,13 @@ if [ "$(states m1)" = "IPv4=Backup IPv6=Backup" ]; then
 	check "backup: m1 takes over on the re-created eth0" "$r"
 	vipd_node m2 -p 120 "${o[@]}"
 	vipd_node m3 -p 150 "${o[@]}"
-	wait_for 10 both_on m3 || fail "m3 did not become Master again before round 3"
+	wait_for 10 both_on m3 || fail "m3 did not become Master again before round 4"
 	pid3=$(vipd_pid m3)
 else
 	check "backup: m1 takes over on the re-created eth0" "skipped: m1 did not recover"
 fi
 
-# ---- round 3: the Master's interface
+# ---- round 4: the Master's interface
 say "---- master: m3's eth0 deleted and created again"
 mk3=$(log_mark m3)
 recreate m3 master
