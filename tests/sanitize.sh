@@ -18,7 +18,7 @@ export LC_ALL=C
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 SANITIZE_TESTS=${SANITIZE_TESTS:-"t_elect_highest_priority t_crash_failover t_graceful_stop
 	t_vip_deleted_by_hand t_ipv6_vip t_check_apiserver_killed t_unicast_peers
-	t_reload_bad t_reload_vips_instances"}
+	t_reload_bad t_reload_vips_instances t_ah_reject t_fault_iface_recreate"}
 jobs=$(nproc)
 start=$(date +%s)
 failed=0
