@@ -24,7 +24,7 @@ caps_conf()
 	[ -n "$user" ] && cat <<CONF
 checks = (
   { name = "caps"; type = "exec"; target = "$LAB_DIR/caps.sh $LAB_DIR/out/$node.caps";
-    interval = 0.5; timeout = 0.5; rise = 1; fall = 1; weight = -1; },
+    interval = 1.0; timeout = 1.0; rise = 1; fall = 3; weight = -1; },
   { name = "slow"; type = "exec"; target = "sleep 42$(node_index "$node") & sleep 42$(node_index "$node")";
     interval = 60.0; timeout = 0.3; rise = 1; fall = 1; weight = -1; initial = "up"; }
 );
