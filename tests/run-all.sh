@@ -9,7 +9,9 @@ cd "$(dirname "$0")/.."
 passed=0
 failed=0
 failures=()
-logdir=$(mktemp -d /tmp/vipd-suite.XXXXXX)
+# SUITE_LOGS=DIR keeps every part's full log (the measured figures) in DIR.
+logdir=${SUITE_LOGS:-$(mktemp -d /tmp/vipd-suite.XXXXXX)}
+mkdir -p "$logdir"
 
 count_pass() { passed=$((passed + $1)); }
 count_fail() { failed=$((failed + $1)); failures+=("$2"); }
@@ -90,7 +92,7 @@ echo
 if [ ${#failures[@]} -gt 0 ]; then
 	echo "failed: ${failures[*]}"
 	echo "logs: $logdir"
-else
+elif [ -z "${SUITE_LOGS:-}" ]; then
 	rm -rf "$logdir"
 fi
 echo "$passed passed, $failed failed"
