@@ -420,7 +420,7 @@ static void gen_print_routed_reasons(const struct vipctl_gen_config *c, FILE *ou
 		"#   %s prefix-list VIP seq 10 permit %s\n"
 		"#   route-map VIP permit 10\n"
 		"#    match %s address prefix-list VIP\n"
-		"#   router bgp ASN\n"
+		"#   router bgp ASN   (one per master: the router never load-shares the VIP)\n"
 		"#    address-family %s unicast\n"
 		"#     redistribute connected route-map VIP\n"
 		"# (conf/routed/ has a full frr.conf and the BIRD 2 equivalent.)\n#\n",

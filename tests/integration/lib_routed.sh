@@ -9,16 +9,17 @@
 #   cl eth0 192.0.2.50/28 ---  rt 192.0.2.49/28 (rt-cl)
 #
 # rt and each master run FRR (zebra + bgpd, their own config, pid, zserv and
-# vty paths under $LAB_DIR/frr-NODE): rt is AS 65000, the masters AS 65001,
+# vty paths under $LAB_DIR/frr-NODE): rt is AS 65000, master i AS 6500i,
 # one eBGP session per master, timers 1 3, advertisement-interval 0. Each
 # master redistributes its connected routes through route-map VIP, which
-# permits the VIP's /32 only. vipd on each master holds the VIP on lo
+# permits the VIP's /32 only, and takes no route from rt. The masters' own AS
+# numbers make their paths to the VIP unequal for multipath: while two
+# announce it (a handover), rt keeps one route, the older, never both. vipd on each master holds the VIP on lo
 # (vip_interface), elects over unicast through rt (TTL 254 on arrival), and
 # tracks the apiserver stand-in with the https check (weight -50).
 
 VIP4=198.51.100.100
 RT_AS=65000
-M_AS=65001
 FRR_DIR=${FRR_DIR:-/usr/lib/frr}
 ROUTED_TTL_MIN=254 # 255 less the one router between masters
 
@@ -101,6 +102,9 @@ _frr_neighbor()
 EOF
 }
 
+# master_as NODE: a master's AS number (m1: 65001 ...).
+master_as() { echo $(( 65000 + $(node_index "$1") )); }
+
 # The router's bgpd.conf: one session per master.
 _frr_rt_conf()
 {
@@ -109,7 +113,7 @@ _frr_rt_conf()
 	echo "router bgp $RT_AS"
 	echo " bgp router-id $(routed_gw cl)"
 	_frr_bgp_common
-	for n in "${LAB_MASTERS[@]}"; do _frr_neighbor "$(routed_ip "$n")" "$M_AS"; done
+	for n in "${LAB_MASTERS[@]}"; do _frr_neighbor "$(routed_ip "$n")" "$(master_as "$n")"; done
 }
 
 # A master's bgpd.conf: the session to the router, the VIP's /32 only.
@@ -121,7 +125,9 @@ ip prefix-list VIP seq 10 permit $VIP4/32
 route-map VIP permit 10
  match ip address prefix-list VIP
 exit
-router bgp $M_AS
+route-map NONE deny 10
+exit
+router bgp $(master_as "$1")
  bgp router-id $(routed_ip "$1")
 EOF
 	_frr_bgp_common
@@ -129,6 +135,8 @@ EOF
 	cat <<EOF
  address-family ipv4 unicast
   redistribute connected route-map VIP
+  neighbor $(routed_gw "$1") route-map NONE in
+  neighbor $(routed_gw "$1") route-map VIP out
  exit-address-family
 EOF
 }
