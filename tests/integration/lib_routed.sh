@@ -302,7 +302,7 @@ CONF
 # memory would. Prints the time of the freeze (ms).
 node_crash()
 {
-	local nsn pids p t i
+	local nsn pids p t
 	nsn=$(ns "$1")
 	pids="$(ip netns pids "$nsn") $(_node_pids "$1")"
 	for p in $pids; do kill -STOP "$p" 2>/dev/null; done
@@ -310,7 +310,7 @@ node_crash()
 	for p in $pids; do kill -KILL "$p" 2>/dev/null; done
 	# ip netns pids reads /proc while other processes come and go: ask
 	# again until nothing is left in the namespace (bounded).
-	for i in $(seq 1 100); do
+	for _ in $(seq 1 100); do
 		pids=$(ip netns pids "$nsn" 2>/dev/null)
 		[ -z "$pids" ] && ! node_alive "$1" && break
 		for p in $pids $(_node_pids "$1"); do kill -KILL "$p" 2>/dev/null; done
