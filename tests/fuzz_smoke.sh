@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The suite's short fuzz run: every libFuzzer target of tests/fuzz/run.sh
 # (built with clang -fsanitize=fuzzer,address,undefined), FUZZ_SECONDS each
-# (default 20), two at a time, on its seed corpus and dictionary. A crash, a
+# (default 12), two at a time, on its seed corpus and dictionary. A crash, a
 # sanitizer report, a leak or a hang is a FAIL line naming the target (the
 # input is kept and its path printed). One PASS/FAIL line per target.
 # A longer run: bash tests/fuzz/run.sh SECONDS (README, Development).
@@ -13,7 +13,7 @@ if ! command -v clang >/dev/null 2>&1; then
 fi
 out=$(mktemp -d /tmp/vipd-fuzz-smoke.XXXXXX)
 start=$(date +%s)
-FUZZ_OUT=$out FUZZ_JOBS=${FUZZ_JOBS:-2} bash tests/fuzz/run.sh "${FUZZ_SECONDS:-20}" >"$out/run.out" 2>&1
+FUZZ_OUT=$out FUZZ_JOBS=${FUZZ_JOBS:-2} bash tests/fuzz/run.sh "${FUZZ_SECONDS:-12}" >"$out/run.out" 2>&1
 rc=$?
 grep -E '^(PASS|FAIL) |^    ' "$out/run.out"
 if [ $rc -ne 0 ] && ! grep -q '^FAIL ' "$out/run.out"; then

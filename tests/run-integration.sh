@@ -5,7 +5,7 @@
 # usage: [VIPD=path] tests/run-integration.sh [-v] [FILTER]
 #   VIPD      the vipd binary (default src/vipd)
 #   LIMIT     seconds allowed per test (default 120)
-#   JOBS      tests run at the same time (default 2; "# vt: solo" ones alone)
+#   JOBS      tests run at the same time (default 3; "# vt: solo" ones alone)
 #   -v        print every test's full output, not only failures' and measurements
 # Prints "PASS name (Ns)" with the test's measured values, "FAIL name" with its
 # output, "SKIP name" (exit 77), then the counts; exits 1 if any test failed.
@@ -49,9 +49,9 @@ sweep()
 }
 
 # A test whose file has a line "# vt: solo" (heavy on CPU, or a flood) runs
-# alone, after the others; the others run JOBS at a time (default 2: they
+# alone, after the others; the others run JOBS at a time (default 3: they
 # mostly wait on protocol timers, and each has its own namespaces).
-JOBS=${JOBS:-2}
+JOBS=${JOBS:-3}
 
 # run_one NAME FILE: run the test, leave its exit status and time beside its
 # output.
