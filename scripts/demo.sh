@@ -223,46 +223,6 @@ guide_script()
 	chmod 755 "$LAB_DIR/check_apiserver.sh"
 }
 
-# ka_guide_conf NODE: the kubeadm HA guide's keepalived.conf: MASTER 101 on
-# m1, BACKUP 100 on the others, VRID 51, PASS auth, check_apiserver.sh every
-# 3 s with weight -2, fall 10, rise 2 (router_id and script_user set so that
-# it runs in the lab).
-ka_guide_conf()
-{
-	local state=BACKUP prio=100
-	[ "$1" = m1 ] && state=MASTER prio=101
-	cat <<CONF
-global_defs {
-    router_id $1
-    script_user root
-    enable_script_security
-}
-vrrp_script check_apiserver {
-    script "$LAB_DIR/check_apiserver.sh"
-    interval 3
-    weight -2
-    fall 10
-    rise 2
-}
-vrrp_instance VI_1 {
-    state $state
-    interface eth0
-    virtual_router_id $VRID
-    priority $prio
-    authentication {
-        auth_type PASS
-        auth_pass 42
-    }
-    virtual_ipaddress {
-        $VIP4/24
-    }
-    track_script {
-        check_apiserver
-    }
-}
-CONF
-}
-
 # start_daemon DAEMON NODE: vipd with the generated config, or keepalived
 # with the guide's.
 start_daemon()
@@ -270,7 +230,9 @@ start_daemon()
 	if [ "$1" = vipd ]; then
 		start_vipd "$2" "$(gen_conf "$2")"
 	else
-		start_keepalived "$2" "$(ka_guide_conf "$2")"
+		local prio=100
+		[ "$2" = m1 ] && prio=101
+		start_keepalived "$2" "$(ka_guide_conf "$2" "$prio")"
 	fi
 }
 

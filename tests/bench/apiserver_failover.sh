@@ -48,42 +48,6 @@ vipd_kubeadm_conf()
 	    "$TOP_DIR/conf/kubeadm.conf"
 }
 
-ka_guide_conf()
-{
-	local state=BACKUP
-	[ "$2" = 101 ] && state=MASTER
-	cat <<CONF
-global_defs {
-    router_id $1
-    script_user root
-    enable_script_security
-}
-vrrp_script check_apiserver {
-    script "$LAB_DIR/check_apiserver.sh"
-    interval 3
-    weight -2
-    fall 10
-    rise 2
-}
-vrrp_instance VI_1 {
-    state $state
-    interface eth0
-    virtual_router_id $VRID
-    priority $2
-    authentication {
-        auth_type PASS
-        auth_pass 42
-    }
-    virtual_ipaddress {
-        $VIP4/24
-    }
-    track_script {
-        check_apiserver
-    }
-}
-CONF
-}
-
 # one_run CASE RUN: a fresh lab, three masters, kill m1's apiserver.
 one_run()
 {

@@ -62,18 +62,6 @@ _lo_event_ms()
 lo_added_ms() { _lo_event_ms "$1" "$2" "grep -v Deleted"; }
 lo_deleted_ms() { _lo_event_ms "$1" "$2" "grep Deleted"; }
 
-# rt_withdrawn_ms NODE T0: the first route deletion via NODE after T0.
-rt_withdrawn_ms()
-{
-	local gw line ts t
-	gw=$(routed_ip "$1")
-	while read -r line; do
-		ts=$(sed -n 's/^\[\([^]]*\)\].*/\1/p' <<<"$line")
-		t=$(date -d "${ts/T/ }" +%s%3N) || continue
-		[ "$t" -ge "$2" ] && { echo "$t"; return 0; }
-	done < <(grep -F '] Deleted' "$LAB_DIR/rt.routes" | grep -F "$VIP4 " | grep -F "via $gw ")
-	return 1
-}
 
 # master_at_ms T0 NODE: when NODE's vipd last logged "-> Master" after T0
 # (its log's HH:MM:SS.mmm, today, or yesterday across midnight).

@@ -143,3 +143,43 @@ tcp_outage_since()
 {
 	sort -n "$LAB_DIR/tcpprobe.log" | awk -v t0="$1" '$1 >= t0 { print $2 - t0; exit }'
 }
+
+# ka_guide_conf NODE PRIORITY: the kubeadm HA guide's keepalived.conf for NODE
+# (MASTER at 101, BACKUP otherwise): VRID 51, PASS auth, check_apiserver.sh
+# (DIR/check_apiserver.sh) every 3 s with weight -2, fall 10, rise 2;
+# router_id and script_user set so that it runs in the lab.
+ka_guide_conf()
+{
+	local state=BACKUP
+	[ "$2" = 101 ] && state=MASTER
+	cat <<CONF
+global_defs {
+    router_id $1
+    script_user root
+    enable_script_security
+}
+vrrp_script check_apiserver {
+    script "$LAB_DIR/check_apiserver.sh"
+    interval 3
+    weight -2
+    fall 10
+    rise 2
+}
+vrrp_instance VI_1 {
+    state $state
+    interface eth0
+    virtual_router_id $VRID
+    priority $2
+    authentication {
+        auth_type PASS
+        auth_pass 42
+    }
+    virtual_ipaddress {
+        $VIP4/24
+    }
+    track_script {
+        check_apiserver
+    }
+}
+CONF
+}

@@ -234,19 +234,25 @@ rt_route_watch_stop()
 	rm -f "$LAB_DIR/rt.routes.pid"
 }
 
-# rt_route_to_ms NODE T0: the epoch ms of the first route event after T0 that
-# sends the VIP to NODE; 1 if none.
-rt_route_to_ms()
+# _rt_event_ms NODE T0 DELETED: the epoch ms of the first route event after T0
+# for the VIP via NODE: a deletion (DELETED=1) or an addition (0); 1 if none.
+_rt_event_ms()
 {
 	local gw line ts t
 	gw=$(routed_ip "$1")
 	while read -r line; do
+		case $line in *"] Deleted"*) [ "$3" = 1 ] || continue ;; *) [ "$3" = 0 ] || continue ;; esac
 		ts=$(sed -n 's/^\[\([^]]*\)\].*/\1/p' <<<"$line")
 		t=$(date -d "${ts/T/ }" +%s%3N) || continue
 		[ "$t" -ge "$2" ] && { echo "$t"; return 0; }
-	done < <(grep -v '\] Deleted' "$LAB_DIR/rt.routes" | grep -F "$VIP4 " | grep -F "via $gw ")
+	done < <(grep -F "$VIP4 " "$LAB_DIR/rt.routes" | grep -F "via $gw ")
 	return 1
 }
+
+# rt_route_to_ms NODE T0: the first route event after T0 that sends the VIP
+# to NODE. rt_withdrawn_ms NODE T0: the first withdrawal of that route.
+rt_route_to_ms() { _rt_event_ms "$1" "$2" 0; }
+rt_withdrawn_ms() { _rt_event_ms "$1" "$2" 1; }
 
 # rt_multipath_seen: a route event gave the VIP more than one nexthop.
 rt_multipath_seen() { grep -A3 -F "$VIP4 " "$LAB_DIR/rt.routes" | grep -q 'nexthop via'; }
